@@ -1,0 +1,65 @@
+"""CoCity: a public–private partnership matchmaking and procurement portal."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as portal_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Build the application; `test_config` overrides configuration (tests use it)."""
+    test_config = dict(test_config or {})
+    instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=False,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    portal_config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_extensions(app):
+    from .accounts.views import configure_login
+    from .database import configure_database
+    from .errors import register_error_handlers
+    from .extensions import bootstrap, csrf
+    from .i18n import configure_i18n
+    from .security import configure_security
+
+    configure_security(app)  # before CSRF, which parses the form
+    configure_database(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    configure_login(app)
+    configure_i18n(app)
+    register_error_handlers(app)
+
+
+def configure_blueprints(app):
+    from .accounts.views import admin_bp as accounts_admin
+    from .accounts.views import bp as accounts
+    from .challenges.views import bp as challenges
+    from .main.views import bp as main
+    from .organisations.views import admin_bp as organisations_admin
+    from .organisations.views import bp as organisations
+    from .solutions.views import bp as solutions
+
+    for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
+                      solutions, challenges):
+        app.register_blueprint(blueprint)
+
+
+def configure_cli(app):
+    from .cli import register_commands
+
+    register_commands(app)

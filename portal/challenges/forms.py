@@ -1,0 +1,44 @@
+"""Challenge forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from ..forms import sector_field
+from ..taxonomy import CONTENT_LANGUAGES
+
+CURRENCIES = ["EUR", "KRW", "DKK", "SEK", "NOK", "ISK", "USD"]
+
+
+class ChallengeForm(FlaskForm):
+    title = StringField(_l("Title (English)"), validators=[InputRequired()])
+    summary = TextAreaField(_l("Summary (English)"), validators=[InputRequired()],
+                            description=_l("Two or three sentences that a company reads first."))
+    language = SelectField(_l("Language of the problem and outcomes"), choices=list(CONTENT_LANGUAGES.items()))
+    problem = TextAreaField(_l("The problem"), validators=[InputRequired()])
+    outcomes = TextAreaField(_l("Outcomes you want"), validators=[InputRequired()])
+    title_ko = StringField(_l("Title (Korean, optional)"))
+    summary_ko = TextAreaField(_l("Summary (Korean, optional)"))
+    sectors = sector_field()
+    budget_min = IntegerField(_l("Budget from"), validators=[
+        InputRequired(), NumberRange(min=0, message=_l("Must be a whole, non-negative amount."))])
+    budget_max = IntegerField(_l("Budget up to"), validators=[
+        InputRequired(), NumberRange(min=0, message=_l("Must be a whole, non-negative amount."))])
+    currency = SelectField(_l("Currency"), choices=[(code, code) for code in CURRENCIES])
+    opens = DateField(_l("Opens on"), validators=[InputRequired()])
+    closes = DateField(_l("Closes on"), validators=[InputRequired()],
+                       description=_l("Open until the end of this day in your city's time zone."))
+
+    def to_data(self):
+        return {name: getattr(self, name).data for name in (
+            "title", "summary", "language", "problem", "outcomes", "title_ko", "summary_ko",
+            "sectors", "budget_min", "budget_max", "currency", "opens", "closes")}
+
+
+class ChallengeFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    sector = SelectField(_l("Sector"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    organisation = SelectField(_l("City"), validators=[Optional()])

@@ -1,0 +1,215 @@
+"""Challenges: drafting, publishing, closing, and who sees them when."""
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..access import is_admin, is_member, require, require_member_of_kind
+from ..audit.services import record
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..keys import unique_key
+from ..model_types import utcnow
+from ..organisations.models import Organisation
+from ..validation import (
+    check_amount, check_currency, check_language, check_sectors, check_text, parse_date,
+)
+from .models import SUMMARY_MAX, TEXT_MAX, TITLE_MAX, Challenge, ChallengeSector
+
+PHASES = ("upcoming", "open", "closed")
+
+
+def validate(data):
+    """Errors by field for challenge data; dates may be strings or dates."""
+    checks = {
+        "title": check_text(data.get("title"), TITLE_MAX),
+        "summary": check_text(data.get("summary"), SUMMARY_MAX, multiline=True),
+        "problem": check_text(data.get("problem"), TEXT_MAX, multiline=True),
+        "outcomes": check_text(data.get("outcomes"), TEXT_MAX, multiline=True),
+        "language": check_language(data.get("language")),
+        "title_ko": check_text(data.get("title_ko"), TITLE_MAX, required=False),
+        "summary_ko": check_text(data.get("summary_ko"), SUMMARY_MAX, required=False, multiline=True),
+        "sectors": check_sectors(data.get("sectors")),
+        "budget_min": check_amount(data.get("budget_min")),
+        "budget_max": check_amount(data.get("budget_max")),
+        "currency": check_currency(data.get("currency")),
+        "opens": None if parse_date(data.get("opens")) else _l("Enter a date as YYYY-MM-DD."),
+        "closes": None if parse_date(data.get("closes")) else _l("Enter a date as YYYY-MM-DD."),
+    }
+    errors = {field: message for field, message in checks.items() if message}
+    if "budget_min" not in errors and "budget_max" not in errors and data["budget_min"] > data["budget_max"]:
+        errors["budget_max"] = _l("The maximum must not be below the minimum.")
+    if "opens" not in errors and "closes" not in errors and (
+        parse_date(data["opens"]) > parse_date(data["closes"])
+    ):
+        errors["closes"] = _l("The closing date must not be before the opening date.")
+    return errors
+
+
+def day_bounds(opens, closes, zone_name):
+    """(start of `opens`, end of `closes`) as instants in the given time zone."""
+    zone = ZoneInfo(zone_name)
+    start = datetime.combine(opens, time.min, zone)
+    end = datetime.combine(closes + timedelta(days=1), time.min, zone)
+    return start, end
+
+
+def apply(challenge, data):
+    """Copy valid data onto the challenge."""
+    challenge.title = data["title"].strip()
+    challenge.summary = data["summary"].strip()
+    challenge.problem = data["problem"].strip()
+    challenge.outcomes = data["outcomes"].strip()
+    challenge.language = data["language"]
+    challenge.title_ko = (data.get("title_ko") or "").strip()
+    challenge.summary_ko = (data.get("summary_ko") or "").strip()
+    challenge.sectors = data["sectors"]
+    challenge.budget_min, challenge.budget_max = data["budget_min"], data["budget_max"]
+    challenge.currency = data["currency"]
+    challenge.opens, challenge.closes = parse_date(data["opens"]), parse_date(data["closes"])
+    challenge.opens_at, challenge.closes_at = day_bounds(
+        challenge.opens, challenge.closes, challenge.organisation.timezone
+    )
+
+
+def refresh_instants(organisation):
+    """Recompute opening and closing instants after the city's time zone changed."""
+    for challenge in db.session.scalars(select(Challenge).where(Challenge.organisation_id == organisation.id)):
+        challenge.opens_at, challenge.closes_at = day_bounds(
+            challenge.opens, challenge.closes, organisation.timezone
+        )
+
+
+def require_can_create(user):
+    """Only city members post challenges; returns their organisation."""
+    return require_member_of_kind(user, "city")
+
+
+def create(actor, data):
+    """A city member drafts a challenge; it stays inside the organisation until published."""
+    organisation = require_can_create(actor)
+    if errors := validate(data):
+        raise Invalid(errors)
+    challenge = Challenge(
+        organisation=organisation, key=unique_key(Challenge, data["title"], "ch-"),
+        status=Challenge.DRAFT,
+    )
+    apply(challenge, data)
+    db.session.add(challenge)
+    db.session.flush()
+    record(actor, "challenge.created", challenge)
+    return challenge
+
+
+def can_edit(user, challenge):
+    return is_member(user, challenge.organisation)
+
+
+def can_view(user, challenge):
+    """Published challenges of verified cities are public; drafts stay in the organisation."""
+    public = challenge.status != Challenge.DRAFT and challenge.organisation.is_verified
+    return public or can_edit(user, challenge) or is_admin(user)
+
+
+def get(key):
+    challenge = db.session.scalar(select(Challenge).where(Challenge.key == key))
+    if challenge is None:
+        raise NotFound()
+    return challenge
+
+
+def get_for_view(user, key):
+    challenge = get(key)
+    if not can_view(user, challenge):
+        raise NotFound()
+    return challenge
+
+
+def get_for_edit(user, key):
+    challenge = get_for_view(user, key)
+    require(can_edit(user, challenge))
+    return challenge
+
+
+def update(actor, challenge, data):
+    """A member of the city edits its challenge."""
+    require(can_edit(actor, challenge))
+    if errors := validate(data):
+        raise Invalid(errors)
+    apply(challenge, data)
+    record(actor, "challenge.updated", challenge)
+    return challenge
+
+
+def publish(actor, challenge):
+    """Make a draft public; it shows as upcoming until it opens."""
+    require(can_edit(actor, challenge))
+    if challenge.status != Challenge.DRAFT:
+        raise Invalid({"status": _l("Only a draft can be published.")})
+    if challenge.closes_at <= utcnow():
+        raise Invalid({"closes": _l("The closing date has passed; change it before publishing.")})
+    challenge.status = Challenge.PUBLISHED
+    challenge.published_at = utcnow()
+    record(actor, "challenge.published", challenge)
+    return challenge
+
+
+def close(actor, challenge):
+    """Close a published challenge early; admins may close one as moderation."""
+    require(can_edit(actor, challenge) or is_admin(actor))
+    if challenge.status != Challenge.PUBLISHED:
+        raise Invalid({"status": _l("Only a published challenge can be closed.")})
+    challenge.status = Challenge.CLOSED
+    challenge.closed_at = utcnow()
+    record(actor, "challenge.closed", challenge)
+    return challenge
+
+
+def public_query(phase=None, now=None):
+    """Challenges anyone may see, optionally in one phase at `now`."""
+    now = now or utcnow()
+    statement = (
+        select(Challenge)
+        .join(Challenge.organisation)
+        .where(Challenge.status != Challenge.DRAFT, Organisation.verification == Organisation.VERIFIED)
+    )
+    live = Challenge.status == Challenge.PUBLISHED
+    if phase == "upcoming":
+        statement = statement.where(live, Challenge.opens_at > now)
+    elif phase == "open":
+        statement = statement.where(live, Challenge.opens_at <= now, Challenge.closes_at > now)
+    elif phase == "closed":
+        statement = statement.where((Challenge.status == Challenge.CLOSED) | (Challenge.closes_at <= now))
+    return statement
+
+
+def listing(phase="open", sector=None, country=None, organisation=None, page=1):
+    """A page of public challenges in a phase, soonest deadline first (latest for closed)."""
+    if phase not in PHASES:
+        raise Invalid({"phase": _l("Not a valid choice.")})
+    statement = public_query(phase)
+    if sector:
+        statement = statement.where(
+            Challenge.id.in_(select(ChallengeSector.challenge_id).where(ChallengeSector.sector == sector))
+        )
+    if country:
+        statement = statement.where(Organisation.country == country)
+    if organisation:
+        statement = statement.where(Organisation.key == organisation)
+    order = {
+        "upcoming": Challenge.opens_at.asc(),
+        "open": Challenge.closes_at.asc(),
+        "closed": Challenge.closes_at.desc(),
+    }[phase]
+    statement = statement.order_by(order, Challenge.id)
+    return db.paginate(statement, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def of_organisation(user, organisation):
+    """A city's challenges as `user` may see them (members see drafts too)."""
+    statement = select(Challenge).where(Challenge.organisation_id == organisation.id)
+    if not (is_member(user, organisation) or is_admin(user)):
+        statement = statement.where(Challenge.status != Challenge.DRAFT)
+    return db.session.scalars(statement.order_by(Challenge.closes.desc())).all()

@@ -1,0 +1,108 @@
+"""Challenge pages: public lists by phase, details, and the city's drafting tools."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import Invalid
+from ..extensions import db
+from ..forms import apply_errors
+from ..i18n import country_choices
+from ..model_types import utcnow
+from ..organisations.models import Organisation
+from ..taxonomy import SECTORS
+from ..web import form_page, page_arg
+from . import services
+from .forms import ChallengeFilterForm, ChallengeForm
+
+bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+
+
+def _cities():
+    return db.session.execute(
+        db.select(Organisation.key, Organisation.name)
+        .where(Organisation.kind == "city", Organisation.verification == Organisation.VERIFIED)
+        .order_by(Organisation.name)
+    ).all()
+
+
+@bp.route("")
+def listing():
+    phase = request.args.get("phase", "open")
+    if phase not in services.PHASES:
+        phase = "open"
+    form = ChallengeFilterForm(request.args)
+    anything = [("", _("Any"))]
+    form.sector.choices = anything + [(slug, str(label)) for slug, label in SECTORS.items()]
+    form.country.choices = anything + country_choices()
+    form.organisation.choices = anything + [tuple(row) for row in _cities()]
+    filters = {}
+    if form.validate():
+        filters = {name: form[name].data or None for name in ("sector", "country", "organisation")}
+    pagination = services.listing(phase=phase, page=page_arg(), **filters)
+    args = {k: v for k, v in request.args.items() if k not in ("page", "phase") and v}
+    status = 200 if not form.errors else 400
+    return render_template("challenges/listing.html", form=form, pagination=pagination, phase=phase,
+                           phases=services.PHASES, args=args, now=utcnow(), title=_("Challenges")), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    services.require_can_create(current_user)
+    form = ChallengeForm()
+    if request.method == "GET":
+        form.language.data = "ko" if current_user.organisation.country == "KR" else "en"
+        form.currency.data = "KRW" if current_user.organisation.country == "KR" else "EUR"
+    if form.validate_on_submit():
+        try:
+            challenge = services.create(current_user, form.to_data())
+        except Invalid as error:
+            apply_errors(form, error.errors)
+        else:
+            flash(_("The draft is saved. Only your organisation sees it until you publish it."), "success")
+            return redirect(url_for("challenges.show", key=challenge.key))
+    return form_page("challenges/edit.html", form, challenge=None, title=_("New challenge"))
+
+
+@bp.route("/<key>")
+def show(key):
+    challenge = services.get_for_view(current_user, key)
+    return render_template("challenges/show.html", challenge=challenge, now=utcnow(),
+                           can_edit=services.can_edit(current_user, challenge), title=challenge.title)
+
+
+@bp.route("/<key>/edit", methods=["GET", "POST"])
+@login_required
+def edit(key):
+    challenge = services.get_for_edit(current_user, key)
+    form = ChallengeForm(obj=challenge)
+    if request.method == "GET":
+        form.sectors.data = challenge.sectors
+    if form.validate_on_submit():
+        try:
+            services.update(current_user, challenge, form.to_data())
+        except Invalid as error:
+            apply_errors(form, error.errors)
+        else:
+            flash(_("The challenge is saved."), "success")
+            return redirect(url_for("challenges.show", key=challenge.key))
+    return form_page("challenges/edit.html", form, challenge=challenge,
+                     title=_("Edit %(title)s", title=challenge.title))
+
+
+@bp.route("/<key>/<any(publish, close):action>", methods=["POST"])
+@login_required
+def change_status(key, action):
+    challenge = services.get_for_view(current_user, key)
+    try:
+        if action == "publish":
+            services.publish(current_user, challenge)
+            flash(_("The challenge is published."), "success")
+        else:
+            services.close(current_user, challenge)
+            flash(_("The challenge is closed."), "success")
+    except Invalid as error:
+        flash(" ".join(map(str, error.errors.values())), "danger")
+        return render_template("challenges/show.html", challenge=challenge, now=utcnow(),
+                               can_edit=services.can_edit(current_user, challenge), title=challenge.title), 422
+    return redirect(url_for("challenges.show", key=key))

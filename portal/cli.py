@@ -1,0 +1,77 @@
+"""Command-line interface: `flask --app app COMMAND`."""
+import sys
+from pathlib import Path
+
+import click
+
+from .database import UPGRADE_COMMAND, schema_is_current
+from .extensions import db
+from .imports.services import ImportError_, import_text
+
+
+def fail(message):
+    """Print a one-line error and exit non-zero."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def require_current_schema():
+    if not schema_is_current():
+        fail(f"the database schema is out of date; run `{UPGRADE_COMMAND}`")
+
+
+def register_commands(app):
+    """Add the portal's commands to the Flask CLI."""
+
+    @app.cli.command("import-json")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def import_json(file):
+        """Load organisations, solutions and challenges from FILE (all or nothing)."""
+        require_current_schema()
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            fail(f"{file}: no such file")
+        except OSError as error:
+            fail(f"{file}: {error.strerror}")
+        except UnicodeDecodeError as error:
+            fail(f"{file}: not UTF-8 (byte {error.start})")
+        try:
+            report = import_text(text)
+            db.session.commit()
+        except ImportError_ as error:
+            db.session.rollback()
+            fail(f"{file}: {error}")
+        for section, counts in report.items():
+            click.echo(f"{section}: {counts['created']} created, {counts['updated']} updated, "
+                       f"{counts['unchanged']} unchanged")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the demo organisations, records and one login per role (idempotent)."""
+        from .demo.services import seed
+
+        require_current_schema()
+        logins = seed()
+        db.session.commit()
+        click.echo("demo data loaded; log in with:")
+        for role, email, password in logins:
+            click.echo(f"  {role:<11} {email}  {password}")
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option("--name", default="Administrator")
+    @click.password_option()
+    def create_admin(email, name, password):
+        """Create an administrator account."""
+        from .accounts.services import create_user
+        from .errors import Invalid
+
+        require_current_schema()
+        try:
+            create_user(email, name, password, is_admin=True)
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            fail(str(error))
+        click.echo(f"administrator {email} created")

@@ -1,0 +1,70 @@
+"""Configuration defaults; the environment overrides them (see DESIGN.md)."""
+import os
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the portal safely."""
+
+
+def database_url(instance_path: str) -> str:
+    """The SQLAlchemy URL: DATABASE_URL if set, else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "portal.sqlite3")
+    # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load(app, overrides=None):
+    """Fill app.config from defaults, the environment and test overrides."""
+    overrides = dict(overrides or {})
+    config = app.config
+    config.update(
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SEARCH_BACKEND=os.environ.get("PORTAL_SEARCH_BACKEND", "whoosh"),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_LIFETIME_DAYS=14,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="UTC",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        BOOTSTRAP_SERVE_LOCAL=True,
+        LANGUAGES=["en", "ko"],
+        # Argon2id; the defaults are the RFC 9106 "low memory" profile.
+        PASSWORD_HASH_TIME_COST=3,
+        PASSWORD_HASH_MEMORY_KIB=65536,
+        LOGIN_WINDOW_MINUTES=15,
+        LOGIN_MAX_FAILURES_PER_ACCOUNT=5,
+        LOGIN_MAX_FAILURES_PER_ADDRESS=30,
+        PASSWORD_RESET_MAX_AGE=3600,
+        INVITATION_DAYS=14,
+        MAIL_SERVER=os.environ.get("PORTAL_MAIL_SERVER"),
+        MAIL_PORT=int(os.environ.get("PORTAL_MAIL_PORT", "587")),
+        MAIL_USERNAME=os.environ.get("PORTAL_MAIL_USERNAME"),
+        MAIL_PASSWORD=os.environ.get("PORTAL_MAIL_PASSWORD"),
+        MAIL_USE_TLS=os.environ.get("PORTAL_MAIL_USE_TLS", "1") == "1",
+        MAIL_SENDER=os.environ.get("PORTAL_MAIL_SENDER", "CoCity <no-reply@cocity.example>"),
+        PAGE_SIZE=20,
+    )
+    config.update(overrides)
+    secret = overrides.get("SECRET_KEY") or os.environ.get("PORTAL_SECRET_KEY")
+    if not secret:
+        if not (app.debug or config.get("TESTING")):
+            raise ConfigError(
+                "PORTAL_SECRET_KEY is not set: set it to a long random string "
+                "(python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        secret = "development-only-secret"
+    config["SECRET_KEY"] = secret
+    config.setdefault("SESSION_COOKIE_SECURE", not (app.debug or config.get("TESTING")))
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers queue behind each other instead of failing at once.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}

@@ -1,0 +1,41 @@
+"""Form helpers shared by the domains."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .taxonomy import SECTORS
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as checkboxes, usable without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def sector_field(label=_l("Sectors"), description=None):
+    return CheckboxListField(
+        label, choices=list(SECTORS.items()), description=description,
+    )
+
+
+class CommaListField(StringField):
+    """A list typed as comma-separated words."""
+
+    def _value(self):
+        return ", ".join(self.data or []) if isinstance(self.data, list) else (self.data or "")
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        self.data = [part.strip() for part in text.split(",") if part.strip()]
+
+
+def apply_errors(form, errors, prefix=""):
+    """Show a service's field errors on the form (unknown fields go on top)."""
+    for field_name, message in errors.items():
+        name = field_name[len(prefix):] if prefix and field_name.startswith(prefix) else field_name
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [str(message)]
+        else:
+            form.form_errors.append(str(message))

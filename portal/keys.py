@@ -1,0 +1,17 @@
+"""Stable external keys for records created in the portal (imports bring their own)."""
+import re
+import secrets
+
+from sqlalchemy import select
+
+from .extensions import db
+
+
+def unique_key(model, text, prefix="", fallback="item"):
+    """A lowercase slug of `text` with `prefix`, unique in `model.key`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[: 60 - len(prefix)].strip("-")
+    base = prefix + (slug or fallback)
+    key = base
+    while db.session.scalar(select(model.id).where(model.key == key)):
+        key = f"{base}-{secrets.token_hex(3)}"
+    return key

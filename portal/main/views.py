@@ -1,0 +1,43 @@
+"""The home page, the dashboard and the language switch."""
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts import services as accounts
+from ..challenges import services as challenges
+from ..solutions import services as solutions
+from ..web import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    return render_template(
+        "main/index.html",
+        open_challenges=challenges.listing(phase="open").items[:6],
+        solutions=solutions.catalogue().items[:6],
+        title=_("CoCity"),
+    )
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    organisation = current_user.organisation
+    return render_template(
+        "main/dashboard.html", organisation=organisation,
+        solutions=solutions.of_organisation(current_user, organisation) if organisation else [],
+        challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
+        title=_("Dashboard"),
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    language = request.form.get("language")
+    if language in current_app.config["LANGUAGES"]:
+        session["locale"] = language
+        if current_user.is_authenticated:
+            accounts.update_preferences(current_user, language, current_user.timezone)
+    return redirect(safe_next(request.form.get("next"), url_for("main.index")))

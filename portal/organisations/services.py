@@ -1,0 +1,159 @@
+"""Organisations: profiles, membership rules and the admin's verification queue."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..access import is_admin, is_member, require
+from ..audit.services import record
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..keys import unique_key
+from ..model_types import utcnow
+from ..taxonomy import default_timezone
+from ..validation import (
+    check_country, check_kind, check_sectors, check_text, check_timezone, check_url,
+)
+from .models import DESCRIPTION_MAX, NAME_MAX, REASON_MAX, Organisation
+
+EDITABLE_FIELDS = ("name", "country", "timezone", "website", "description", "sectors", "alliance_member")
+
+
+def validate(data, new=False):
+    """Errors by field for organisation data (kind only when creating)."""
+    errors = {}
+    if new and (message := check_kind(data.get("kind"))):
+        errors["kind"] = message
+    if message := check_text(data.get("name"), NAME_MAX):
+        errors["name"] = message
+    if message := check_country(data.get("country")):
+        errors["country"] = message
+    if data.get("timezone") and (message := check_timezone(data["timezone"])):
+        errors["timezone"] = message
+    if message := check_url(data.get("website")):
+        errors["website"] = message
+    if message := check_text(data.get("description"), DESCRIPTION_MAX, required=False, multiline=True):
+        errors["description"] = message
+    if message := check_sectors(data.get("sectors") or [], required=False):
+        errors["sectors"] = message
+    return errors
+
+
+def apply(organisation, data):
+    """Copy valid profile data onto the organisation."""
+    organisation.name = data["name"].strip()
+    organisation.country = data["country"]
+    organisation.timezone = data.get("timezone") or default_timezone(data["country"])
+    organisation.website = data.get("website") or ""
+    organisation.description = (data.get("description") or "").strip()
+    organisation.sectors = data.get("sectors") or []
+    organisation.alliance_member = bool(data.get("alliance_member"))
+
+
+def create(data):
+    """A new organisation, pending verification; data must be valid."""
+    organisation = Organisation(kind=data["kind"], key=unique_key(Organisation, data["name"], fallback=data["kind"]))
+    apply(organisation, data)
+    db.session.add(organisation)
+    return organisation
+
+
+def get(key):
+    """The organisation with this key, or NotFound."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.key == key))
+    if organisation is None:
+        raise NotFound()
+    return organisation
+
+
+def can_view(user, organisation):
+    """Verified organisations are public; others only to members and admins."""
+    return organisation.is_verified or is_member(user, organisation) or is_admin(user)
+
+
+def get_for_view(user, key):
+    organisation = get(key)
+    if not can_view(user, organisation):
+        raise NotFound()
+    return organisation
+
+
+def get_for_edit(user, key):
+    """The organisation if `user` is one of its members."""
+    organisation = get(key)
+    require(is_member(user, organisation))
+    return organisation
+
+
+def update(actor, organisation, data):
+    """Change a profile; only members may."""
+    require(is_member(actor, organisation))
+    errors = validate(data)
+    if errors:
+        raise Invalid(errors)
+    before = organisation.timezone
+    apply(organisation, data)
+    if organisation.timezone != before:
+        # Challenge dates are days in the city's zone: their instants move with it.
+        from ..challenges.services import refresh_instants
+
+        refresh_instants(organisation)
+    record(actor, "organisation.updated", organisation)
+    return organisation
+
+
+def request_verification(actor, organisation):
+    """After a rejection, members ask for another review."""
+    require(is_member(actor, organisation))
+    if organisation.verification != Organisation.REJECTED:
+        raise Invalid({"verification": _l("This organisation is not waiting for a new review.")})
+    organisation.verification = Organisation.PENDING
+    record(actor, "organisation.review_requested", organisation)
+
+
+def directory(kind=None, country=None, page=1):
+    """Verified organisations for the public directory."""
+    statement = select(Organisation).where(Organisation.verification == Organisation.VERIFIED)
+    if kind:
+        statement = statement.where(Organisation.kind == kind)
+    if country:
+        statement = statement.where(Organisation.country == country)
+    statement = statement.order_by(Organisation.name)
+    return db.paginate(statement, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def verification_queue(actor, status=Organisation.PENDING):
+    """Organisations in one verification state, oldest first, for admins."""
+    require(is_admin(actor))
+    if status not in (Organisation.PENDING, Organisation.VERIFIED, Organisation.REJECTED):
+        raise Invalid({"status": _l("Not a valid choice.")})
+    return db.session.scalars(
+        select(Organisation).where(Organisation.verification == status).order_by(Organisation.created_at)
+    ).all()
+
+
+def verify(actor, organisation_id):
+    """An admin confirms the organisation (and its alliance claim)."""
+    require(is_admin(actor))
+    organisation = db.session.get(Organisation, organisation_id) or _raise_not_found()
+    organisation.verification = Organisation.VERIFIED
+    organisation.rejection_reason = ""
+    organisation.verified_at = utcnow()
+    record(actor, "organisation.verified", organisation)
+    return organisation
+
+
+def reject(actor, organisation_id, reason):
+    """An admin rejects the organisation with a reason its members see."""
+    require(is_admin(actor))
+    organisation = db.session.get(Organisation, organisation_id) or _raise_not_found()
+    if message := check_text(reason, REASON_MAX, multiline=True):
+        raise Invalid({"reason": message})
+    organisation.verification = Organisation.REJECTED
+    organisation.rejection_reason = reason.strip()
+    organisation.verified_at = None
+    record(actor, "organisation.rejected", organisation, reason=reason.strip())
+    return organisation
+
+
+def _raise_not_found():
+    raise NotFound()

@@ -1,0 +1,43 @@
+"""Solution forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from ..forms import CommaListField, sector_field
+from ..taxonomy import CONTENT_LANGUAGES
+
+TRL_CHOICES = [(str(level), str(level)) for level in range(1, 10)]
+
+
+class SolutionForm(FlaskForm):
+    title = StringField(_l("Title (English)"), validators=[InputRequired()])
+    summary = TextAreaField(_l("Summary (English)"), validators=[InputRequired()],
+                            description=_l("Two or three sentences that a city reads first."))
+    language = SelectField(_l("Language of the description"), choices=list(CONTENT_LANGUAGES.items()))
+    description = TextAreaField(_l("Description"))
+    title_ko = StringField(_l("Title (Korean, optional)"))
+    summary_ko = TextAreaField(_l("Summary (Korean, optional)"))
+    sectors = sector_field()
+    trl = IntegerField(
+        _l("Technology readiness level (1–9)"),
+        validators=[InputRequired(), NumberRange(1, 9, message=_l("Must be a whole number from 1 to 9."))],
+    )
+    countries = SelectMultipleField(_l("Countries where it is deployed or offered"))
+    tags = CommaListField(_l("Tags"), description=_l("Separate with commas, e.g. lidar, crossing."))
+
+    def to_data(self):
+        return {name: getattr(self, name).data for name in (
+            "title", "summary", "language", "description", "title_ko", "summary_ko",
+            "sectors", "trl", "countries", "tags")}
+
+
+class CatalogueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    sector = SelectField(_l("Sector"), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    trl_min = SelectField(_l("TRL from"), choices=[("", "–")] + TRL_CHOICES, validators=[Optional()])
+    trl_max = SelectField(_l("TRL to"), choices=[("", "–")] + TRL_CHOICES, validators=[Optional()])
+    organisation = SelectField(_l("Company"), validators=[Optional()])

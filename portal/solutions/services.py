@@ -1,0 +1,156 @@
+"""Solutions: the rules for listing, editing and archiving them."""
+from flask import current_app
+from sqlalchemy import select
+
+from ..access import is_admin, is_member, require, require_member_of_kind
+from ..audit.services import record
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..keys import unique_key
+from ..organisations.models import Organisation
+from ..validation import (
+    check_countries, check_language, check_sectors, check_tags, check_text, check_trl,
+)
+from .models import DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX, Solution, SolutionCountry, SolutionSector
+
+FIELDS = ("title", "summary", "description", "language", "title_ko", "summary_ko",
+          "sectors", "trl", "countries", "tags")
+
+
+def validate(data):
+    """Errors by field for solution data."""
+    checks = {
+        "title": check_text(data.get("title"), TITLE_MAX),
+        "summary": check_text(data.get("summary"), SUMMARY_MAX, multiline=True),
+        "description": check_text(data.get("description"), DESCRIPTION_MAX, required=False, multiline=True),
+        "language": check_language(data.get("language")),
+        "title_ko": check_text(data.get("title_ko"), TITLE_MAX, required=False),
+        "summary_ko": check_text(data.get("summary_ko"), SUMMARY_MAX, required=False, multiline=True),
+        "sectors": check_sectors(data.get("sectors")),
+        "trl": check_trl(data.get("trl")),
+        "countries": check_countries(data.get("countries", [])),
+        "tags": check_tags(data.get("tags", [])),
+    }
+    return {field: message for field, message in checks.items() if message}
+
+
+def apply(solution, data):
+    """Copy valid data onto the solution."""
+    solution.title = data["title"].strip()
+    solution.summary = data["summary"].strip()
+    solution.description = (data.get("description") or "").strip()
+    solution.language = data["language"]
+    solution.title_ko = (data.get("title_ko") or "").strip()
+    solution.summary_ko = (data.get("summary_ko") or "").strip()
+    solution.sectors = data["sectors"]
+    solution.trl = data["trl"]
+    countries = sorted(set(data.get("countries") or []))
+    if countries != list(solution.countries):
+        solution.countries = countries
+    tags = [tag.strip().lower() for tag in data.get("tags") or []]
+    if tags != solution.tags:
+        solution.tags = tags
+
+
+def require_can_create(user):
+    """Only company members add solutions; returns their organisation."""
+    return require_member_of_kind(user, "company")
+
+
+def create(actor, data):
+    """A company member adds a solution to their organisation."""
+    organisation = require_can_create(actor)
+    if errors := validate(data):
+        raise Invalid(errors)
+    solution = Solution(organisation=organisation, key=unique_key(Solution, data["title"], "sol-"))
+    apply(solution, data)
+    db.session.add(solution)
+    db.session.flush()
+    record(actor, "solution.created", solution)
+    return solution
+
+
+def can_edit(user, solution):
+    return is_member(user, solution.organisation)
+
+
+def can_view(user, solution):
+    """Public when published by a verified organisation; else members and admins only."""
+    public = solution.status == Solution.PUBLISHED and solution.organisation.is_verified
+    return public or can_edit(user, solution) or is_admin(user)
+
+
+def get(key):
+    solution = db.session.scalar(select(Solution).where(Solution.key == key))
+    if solution is None:
+        raise NotFound()
+    return solution
+
+
+def get_for_view(user, key):
+    solution = get(key)
+    if not can_view(user, solution):
+        raise NotFound()
+    return solution
+
+
+def get_for_edit(user, key):
+    solution = get_for_view(user, key)
+    require(can_edit(user, solution))
+    return solution
+
+
+def update(actor, solution, data):
+    """A member of the owning company edits the solution."""
+    require(can_edit(actor, solution))
+    if errors := validate(data):
+        raise Invalid(errors)
+    apply(solution, data)
+    record(actor, "solution.updated", solution)
+    return solution
+
+
+def set_archived(actor, solution, archived):
+    """Members archive or restore; admins may archive as moderation."""
+    require(can_edit(actor, solution) or (archived and is_admin(actor)))
+    solution.status = Solution.ARCHIVED if archived else Solution.PUBLISHED
+    record(actor, "solution.archived" if archived else "solution.restored", solution)
+    return solution
+
+
+def public_query():
+    """Solutions anyone may see."""
+    return (
+        select(Solution)
+        .join(Solution.organisation)
+        .where(Solution.status == Solution.PUBLISHED, Organisation.verification == Organisation.VERIFIED)
+    )
+
+
+def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisation=None, page=1):
+    """A page of the public catalogue, newest first, with optional filters."""
+    statement = public_query()
+    if sector:
+        statement = statement.where(
+            Solution.id.in_(select(SolutionSector.solution_id).where(SolutionSector.sector == sector))
+        )
+    if country:
+        statement = statement.where(
+            Solution.id.in_(select(SolutionCountry.solution_id).where(SolutionCountry.country == country))
+        )
+    if trl_min:
+        statement = statement.where(Solution.trl >= trl_min)
+    if trl_max:
+        statement = statement.where(Solution.trl <= trl_max)
+    if organisation:
+        statement = statement.where(Organisation.key == organisation)
+    statement = statement.order_by(Solution.created_at.desc(), Solution.id.desc())
+    return db.paginate(statement, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def of_organisation(user, organisation):
+    """An organisation's solutions as `user` may see them (members see archived ones too)."""
+    statement = select(Solution).where(Solution.organisation_id == organisation.id)
+    if not (is_member(user, organisation) or is_admin(user)):
+        statement = statement.where(Solution.status == Solution.PUBLISHED)
+    return db.session.scalars(statement.order_by(Solution.title)).all()

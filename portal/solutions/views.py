@@ -1,0 +1,103 @@
+"""Solution pages: the public catalogue, details, and editing for company members."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import Invalid
+from ..extensions import db
+from ..forms import apply_errors
+from ..i18n import country_choices
+from ..organisations.models import Organisation
+from ..taxonomy import SECTORS
+from ..web import form_page, page_arg
+from . import services
+from .forms import CatalogueFilterForm, SolutionForm
+
+bp = Blueprint("solutions", __name__, url_prefix="/solutions")
+
+
+def _companies():
+    return db.session.execute(
+        db.select(Organisation.key, Organisation.name)
+        .where(Organisation.kind == "company", Organisation.verification == Organisation.VERIFIED)
+        .order_by(Organisation.name)
+    ).all()
+
+
+@bp.route("")
+def catalogue():
+    form = CatalogueFilterForm(request.args)
+    anything = [("", _("Any"))]
+    form.sector.choices = anything + [(slug, str(label)) for slug, label in SECTORS.items()]
+    form.country.choices = anything + country_choices()
+    form.organisation.choices = anything + [tuple(row) for row in _companies()]
+    filters = {}
+    if form.validate():
+        filters = {name: form[name].data or None for name in ("sector", "country", "organisation")}
+        filters["trl_min"] = int(form.trl_min.data) if form.trl_min.data else None
+        filters["trl_max"] = int(form.trl_max.data) if form.trl_max.data else None
+    pagination = services.catalogue(page=page_arg(), **filters)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    status = 200 if not form.errors else 400
+    return render_template("solutions/catalogue.html", form=form, pagination=pagination,
+                           args=args, title=_("Solutions")), status
+
+
+def _form(solution=None):
+    form = SolutionForm(obj=solution)
+    form.countries.choices = country_choices()
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    services.require_can_create(current_user)
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            solution = services.create(current_user, form.to_data())
+        except Invalid as error:
+            apply_errors(form, error.errors)
+        else:
+            flash(_("The solution is saved."), "success")
+            return redirect(url_for("solutions.show", key=solution.key))
+    return form_page("solutions/edit.html", form, solution=None, title=_("New solution"))
+
+
+@bp.route("/<key>")
+def show(key):
+    solution = services.get_for_view(current_user, key)
+    return render_template("solutions/show.html", solution=solution,
+                           can_edit=services.can_edit(current_user, solution), title=solution.title)
+
+
+@bp.route("/<key>/edit", methods=["GET", "POST"])
+@login_required
+def edit(key):
+    solution = services.get_for_edit(current_user, key)
+    form = _form(solution)
+    if request.method == "GET":
+        form.sectors.data = solution.sectors
+        form.countries.data = list(solution.countries)
+    if form.validate_on_submit():
+        try:
+            services.update(current_user, solution, form.to_data())
+        except Invalid as error:
+            apply_errors(form, error.errors)
+        else:
+            flash(_("The solution is saved."), "success")
+            return redirect(url_for("solutions.show", key=solution.key))
+    return form_page("solutions/edit.html", form, solution=solution, title=_("Edit %(title)s", title=solution.title))
+
+
+@bp.route("/<key>/<any(archive, restore):action>", methods=["POST"])
+@login_required
+def set_archived(key, action):
+    solution = services.get_for_view(current_user, key)
+    services.set_archived(current_user, solution, action == "archive")
+    if action == "archive":
+        flash(_("The solution is archived: only your organisation sees it now."), "success")
+    else:
+        flash(_("The solution is back in the public catalogue."), "success")
+    return redirect(url_for("solutions.show", key=key))
