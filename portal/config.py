@@ -64,7 +64,8 @@ def load(app, overrides=None):
             )
         secret = "development-only-secret"
     config["SECRET_KEY"] = secret
-    config.setdefault("SESSION_COOKIE_SECURE", not (app.debug or config.get("TESTING")))
+    if "SESSION_COOKIE_SECURE" not in overrides:
+        config["SESSION_COOKIE_SECURE"] = not (app.debug or config.get("TESTING"))
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers queue behind each other instead of failing at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}

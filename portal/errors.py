@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -77,12 +78,13 @@ def register_error_handlers(app):
     def bad_input(error):
         return error_page(400, error.reason)
 
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return error_page(400, _("The form has expired or came from another site. Reload the page and try again."))
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
-        reasons = {
-            413: _("The request is larger than this site accepts."),
-            400: error.description if error.description and "CSRF" in error.description else None,
-        }
+        reasons = {413: _("The request is larger than this site accepts.")}
         return error_page(error.code, reasons.get(error.code))

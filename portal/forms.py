@@ -1,6 +1,7 @@
 """Form helpers shared by the domains."""
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .taxonomy import SECTORS
@@ -13,9 +14,14 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def options(pairs):
+    """WTForms choices from (value, label) pairs; labels may be lazy strings."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def sector_field(label=_l("Sectors"), description=None):
     return CheckboxListField(
-        label, choices=list(SECTORS.items()), description=description,
+        label, choices=options(SECTORS.items()), description=description,
     )
 
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone_location
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_currency, format_date, get_locale, get_timezone
 from flask_login import current_user
 
@@ -18,6 +18,8 @@ TIMEZONE_COOKIE = "tz"
 def select_locale():
     """The user's preference, then the session's choice, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return "en"  # the command line speaks English
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -27,6 +29,8 @@ def select_locale():
 
 def select_timezone():
     """The user's zone, else the browser's (reported by a small script), else UTC."""
+    if not has_request_context():
+        return "UTC"
     if current_user.is_authenticated:
         return current_user.timezone
     zone = request.cookies.get(TIMEZONE_COOKIE, "")

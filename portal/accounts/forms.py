@@ -4,10 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import EqualTo, InputRequired, Optional, URL
 
-from ..forms import sector_field
+from ..forms import options, sector_field
 from ..taxonomy import ORGANISATION_KINDS
 
-LANGUAGE_CHOICES = [("en", "English"), ("ko", "한국어")]
+LANGUAGE_CHOICES = options([("en", "English"), ("ko", "한국어")])
 
 
 class LoginForm(FlaskForm):
@@ -33,7 +33,7 @@ class PersonFields:
 class RegisterForm(PersonFields, FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired()])
     organisation_kind = SelectField(
-        _l("Your organisation is a"), choices=list(ORGANISATION_KINDS.items()),
+        _l("Your organisation is a"), choices=options(ORGANISATION_KINDS.items()),
     )
     organisation_name = StringField(_l("Organisation name"), validators=[InputRequired()])
     organisation_country = SelectField(_l("Country"))

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import Invalid
 from ..extensions import db, login_manager
-from ..forms import apply_errors
+from ..forms import apply_errors, options
 from ..i18n import country_choices, timezone_choices
 from ..web import client_address, form_page, page_arg, safe_next
 from . import services
@@ -43,7 +43,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
-    form.organisation_country.choices = country_choices()
+    form.organisation_country.choices = options(country_choices())
     if request.method == "GET":
         form.locale.data = str(request.accept_languages.best_match(["en", "ko"]) or "en")
     if form.validate_on_submit():
@@ -103,7 +103,7 @@ def logout():
 @login_required
 def preferences():
     form = PreferencesForm(obj=current_user)
-    form.timezone.choices = timezone_choices()
+    form.timezone.choices = options(timezone_choices())
     if form.validate_on_submit():
         try:
             services.update_preferences(current_user, form.locale.data, form.timezone.data)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import sector_field
+from ..forms import options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 CURRENCIES = ["EUR", "KRW", "DKK", "SEK", "NOK", "ISK", "USD"]
@@ -14,7 +14,7 @@ class ChallengeForm(FlaskForm):
     title = StringField(_l("Title (English)"), validators=[InputRequired()])
     summary = TextAreaField(_l("Summary (English)"), validators=[InputRequired()],
                             description=_l("Two or three sentences that a company reads first."))
-    language = SelectField(_l("Language of the problem and outcomes"), choices=list(CONTENT_LANGUAGES.items()))
+    language = SelectField(_l("Language of the problem and outcomes"), choices=options(CONTENT_LANGUAGES.items()))
     problem = TextAreaField(_l("The problem"), validators=[InputRequired()])
     outcomes = TextAreaField(_l("Outcomes you want"), validators=[InputRequired()])
     title_ko = StringField(_l("Title (Korean, optional)"))
@@ -24,7 +24,7 @@ class ChallengeForm(FlaskForm):
         InputRequired(), NumberRange(min=0, message=_l("Must be a whole, non-negative amount."))])
     budget_max = IntegerField(_l("Budget up to"), validators=[
         InputRequired(), NumberRange(min=0, message=_l("Must be a whole, non-negative amount."))])
-    currency = SelectField(_l("Currency"), choices=[(code, code) for code in CURRENCIES])
+    currency = SelectField(_l("Currency"), choices=options((code, code) for code in CURRENCIES))
     opens = DateField(_l("Opens on"), validators=[InputRequired()])
     closes = DateField(_l("Closes on"), validators=[InputRequired()],
                        description=_l("Open until the end of this day in your city's time zone."))

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, options
 from ..i18n import country_choices
 from ..model_types import utcnow
 from ..organisations.models import Organisation
@@ -32,9 +32,9 @@ def listing():
         phase = "open"
     form = ChallengeFilterForm(request.args)
     anything = [("", _("Any"))]
-    form.sector.choices = anything + [(slug, str(label)) for slug, label in SECTORS.items()]
-    form.country.choices = anything + country_choices()
-    form.organisation.choices = anything + [tuple(row) for row in _cities()]
+    form.sector.choices = options(anything + list(SECTORS.items()))
+    form.country.choices = options(anything + country_choices())
+    form.organisation.choices = options(anything + [tuple(row) for row in _cities()])
     filters = {}
     if form.validate():
         filters = {name: form[name].data or None for name in ("sector", "country", "organisation")}

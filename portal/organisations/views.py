@@ -7,7 +7,7 @@ from ..access import is_member
 from ..accounts import services as accounts
 from ..challenges import services as challenges
 from ..errors import Invalid
-from ..forms import apply_errors
+from ..forms import apply_errors, options
 from ..i18n import country_choices, timezone_choices
 from ..solutions import services as solutions
 from ..taxonomy import ORGANISATION_KINDS
@@ -44,8 +44,8 @@ def show(key):
 def edit(key):
     organisation = services.get_for_edit(current_user, key)
     form = OrganisationForm(obj=organisation)
-    form.country.choices = country_choices()
-    form.timezone.choices = timezone_choices()
+    form.country.choices = options(country_choices())
+    form.timezone.choices = options(timezone_choices())
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in services.EDITABLE_FIELDS}
         try:

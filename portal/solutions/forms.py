@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import CommaListField, sector_field
+from ..forms import CommaListField, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 TRL_CHOICES = [(str(level), str(level)) for level in range(1, 10)]
@@ -14,7 +14,7 @@ class SolutionForm(FlaskForm):
     title = StringField(_l("Title (English)"), validators=[InputRequired()])
     summary = TextAreaField(_l("Summary (English)"), validators=[InputRequired()],
                             description=_l("Two or three sentences that a city reads first."))
-    language = SelectField(_l("Language of the description"), choices=list(CONTENT_LANGUAGES.items()))
+    language = SelectField(_l("Language of the description"), choices=options(CONTENT_LANGUAGES.items()))
     description = TextAreaField(_l("Description"))
     title_ko = StringField(_l("Title (Korean, optional)"))
     summary_ko = TextAreaField(_l("Summary (Korean, optional)"))
@@ -38,6 +38,6 @@ class CatalogueFilterForm(FlaskForm):
 
     sector = SelectField(_l("Sector"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
-    trl_min = SelectField(_l("TRL from"), choices=[("", "–")] + TRL_CHOICES, validators=[Optional()])
-    trl_max = SelectField(_l("TRL to"), choices=[("", "–")] + TRL_CHOICES, validators=[Optional()])
+    trl_min = SelectField(_l("TRL from"), choices=options([("", "–")] + TRL_CHOICES), validators=[Optional()])
+    trl_max = SelectField(_l("TRL to"), choices=options([("", "–")] + TRL_CHOICES), validators=[Optional()])
     organisation = SelectField(_l("Company"), validators=[Optional()])

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import apply_errors, options
 from ..i18n import country_choices
 from ..organisations.models import Organisation
 from ..taxonomy import SECTORS
@@ -28,9 +28,9 @@ def _companies():
 def catalogue():
     form = CatalogueFilterForm(request.args)
     anything = [("", _("Any"))]
-    form.sector.choices = anything + [(slug, str(label)) for slug, label in SECTORS.items()]
-    form.country.choices = anything + country_choices()
-    form.organisation.choices = anything + [tuple(row) for row in _companies()]
+    form.sector.choices = options(anything + list(SECTORS.items()))
+    form.country.choices = options(anything + country_choices())
+    form.organisation.choices = options(anything + [tuple(row) for row in _companies()])
     filters = {}
     if form.validate():
         filters = {name: form[name].data or None for name in ("sector", "country", "organisation")}
@@ -45,7 +45,7 @@ def catalogue():
 
 def _form(solution=None):
     form = SolutionForm(obj=solution)
-    form.countries.choices = country_choices()
+    form.countries.choices = options(country_choices())
     return form
 
 

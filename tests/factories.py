@@ -1,0 +1,79 @@
+"""Small factories: build valid records through the same code the portal uses."""
+import itertools
+from datetime import date, timedelta
+
+from portal.accounts.services import create_user
+from portal.challenges import services as challenge_services
+from portal.challenges.models import Challenge
+from portal.extensions import db
+from portal.model_types import utcnow
+from portal.organisations import services as organisation_services
+from portal.organisations.models import Organisation
+from portal.solutions import services as solution_services
+from portal.solutions.models import Solution
+
+PASSWORD = "correct horse battery"
+_numbers = itertools.count(1)
+
+
+def organisation(kind="company", verified=True, country="KR", name=None, **fields):
+    """An organisation, verified unless asked otherwise."""
+    number = next(_numbers)
+    data = {"kind": kind, "name": name or f"{kind.title()} {number}", "country": country,
+            "website": "", "description": f"A {kind} for tests.", "sectors": ["mobility"],
+            "alliance_member": False}
+    data.update(fields)
+    org = organisation_services.create(data)
+    if verified:
+        org.verification = Organisation.VERIFIED
+        org.verified_at = utcnow()
+    db.session.flush()
+    return org
+
+
+def user(org=None, email=None, name=None, is_admin=False, password=PASSWORD, locale="en"):
+    """A user of `org` (an admin without organisation when is_admin and no org)."""
+    number = next(_numbers)
+    return create_user(email or f"person{number}@example.org", name or f"Person {number}", password,
+                       organisation=org, is_admin=is_admin, locale=locale)
+
+
+def solution_data(**fields):
+    data = {"title": "Smart crossing guard", "summary": "Warns drivers of pedestrians at crossings.",
+            "description": "LiDAR sensors watch the crossing.", "language": "en", "title_ko": "",
+            "summary_ko": "", "sectors": ["mobility", "safety"], "trl": 7, "countries": ["KR"],
+            "tags": ["lidar"]}
+    data.update(fields)
+    return data
+
+
+def solution(org, status=Solution.PUBLISHED, **fields):
+    """A solution of company `org`."""
+    data = solution_data(**fields)
+    item = Solution(organisation=org, key=f"sol-test-{next(_numbers)}", status=status)
+    solution_services.apply(item, data)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def challenge_data(**fields):
+    today = date.today()
+    data = {"title": "Safer school routes", "summary": "Children walk to school on busy roads.",
+            "problem": "Drivers do not see children at crossings.", "outcomes": "Fewer near misses.",
+            "language": "en", "title_ko": "", "summary_ko": "", "sectors": ["safety"],
+            "budget_min": 100000, "budget_max": 400000, "currency": "EUR",
+            "opens": today - timedelta(days=10), "closes": today + timedelta(days=30)}
+    data.update(fields)
+    return data
+
+
+def challenge(org, status=Challenge.PUBLISHED, **fields):
+    """A challenge of city `org`, published and open unless asked otherwise."""
+    item = Challenge(organisation=org, key=f"ch-test-{next(_numbers)}", status=status)
+    challenge_services.apply(item, challenge_data(**fields))
+    if status != Challenge.DRAFT:
+        item.published_at = utcnow()
+    db.session.add(item)
+    db.session.flush()
+    return item

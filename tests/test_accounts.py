@@ -1,0 +1,248 @@
+"""Accounts: registration, login, sessions, throttling, passwords, invitations."""
+import re
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import LoginFailure, User
+from portal.extensions import db
+from portal.organisations.models import Organisation
+
+from .conftest import build_app
+from .factories import PASSWORD
+
+REGISTRATION = {
+    "name": "Hana Lee", "email": "hana@busan.example", "password": "a long passphrase",
+    "confirm": "a long passphrase", "locale": "ko", "organisation_kind": "city",
+    "organisation_name": "Busan Smart Office", "organisation_country": "KR",
+    "organisation_website": "https://busan.example", "organisation_description": "Port city.",
+    "organisation_sectors": ["mobility", "water-waste"], "organisation_alliance_member": "y",
+}
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_register_creates_pending_organisation_and_logs_in(app, client):
+    response = client.post("/register", data=REGISTRATION)
+    assert response.status_code == 302
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Busan Smart Office" in page
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "hana@busan.example"))
+        assert user.role == "city" and user.locale == "ko" and user.timezone == "Asia/Seoul"
+        assert user.organisation.verification == Organisation.PENDING
+        assert user.organisation.sectors == ["mobility", "water-waste"]
+        assert user.password_hash.startswith("$argon2id$")
+    # Not public until an admin verifies it.
+    key = client.get("/dashboard")
+    assert client.get("/logout") .status_code == 405
+    client.post("/logout")
+    assert client.get("/organisations/busan-smart-office").status_code == 404
+    assert key.status_code == 200
+
+
+def test_registration_errors_show_beside_fields_and_keep_input(app, client):
+    data = dict(REGISTRATION, email="not-an-email", password="short", confirm="short",
+                organisation_country="XX")
+    response = client.post("/register", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'value="Busan Smart Office"' in page
+    assert "Not a valid choice" in page  # the unknown country
+    data["organisation_country"] = "KR"
+    page = client.post("/register", data=data).get_data(as_text=True)
+    assert "Enter a valid email address." in page
+    assert "Use at least 10 characters." in page
+    assert count(app, User) == 0 and count(app, Organisation) == 0
+
+
+def test_registration_refuses_a_taken_email(app, client, world):
+    response = client.post("/register", data=dict(REGISTRATION, email="company@example.org"))
+    assert response.status_code == 422
+    assert "An account with this email address exists already." in response.get_data(as_text=True)
+
+
+def test_login_and_logout(client, world):
+    response = client.post("/login", data={"email": "Company@Example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    assert "Alpha Sensing" in client.get("/dashboard").get_data(as_text=True)
+    client.post("/logout")
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, world):
+    response = client.post("/login", data={"email": "company@example.org", "password": "wrong password"})
+    assert response.status_code == 401
+    assert "The email or password is wrong." in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_logout_ends_the_session_on_the_server(app, client, world):
+    client.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    copied = client.get_cookie("session").value
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/dashboard").status_code == 302
+
+
+def test_session_cookie_flags(client, world):
+    response = client.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_cookies_are_secure_outside_debug_and_tests(instance_path):
+    app = build_app(instance_path, TESTING=False)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_default_password_hash_is_argon2id_with_64_mib(instance_path):
+    from portal import create_app
+    from portal.accounts.services import hash_password
+
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance_path)})  # the shipped cost settings
+    with app.app_context():
+        assert re.match(r"^\$argon2id\$v=19\$m=65536,t=3,p=1\$", hash_password("x" * 12))
+
+
+def test_login_throttled_per_account_even_with_the_right_password(app, client, world):
+    for _ in range(5):
+        client.post("/login", data={"email": "company@example.org", "password": "guess guess"})
+    response = client.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+    # Another account from the same address is not locked by these five.
+    assert client.post("/login", data={"email": "city@example.org", "password": PASSWORD}).status_code == 302
+
+
+def test_login_throttled_per_address(instance_path, world):
+    app = build_app(instance_path, LOGIN_MAX_FAILURES_PER_ADDRESS=3)
+    client = app.test_client()
+    for number in range(3):
+        client.post("/login", data={"email": f"nobody{number}@example.org", "password": "guess guess"})
+    response = client.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_throttle_counts_are_shared_between_processes(instance_path, world):
+    """Two app instances (as two workers) see the same failure counts."""
+    first, second = build_app(instance_path), build_app(instance_path)
+    for _ in range(3):
+        first.test_client().post("/login", data={"email": "company@example.org", "password": "guess guess"})
+    for _ in range(2):
+        second.test_client().post("/login", data={"email": "company@example.org", "password": "guess guess"})
+    assert count(first, LoginFailure) == 5
+    response = first.test_client().post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_next_only_goes_to_paths_on_this_site(client, world):
+    for target, expected in [
+        ("/solutions?sector=energy", "/solutions?sector=energy"),
+        ("https://evil.example/", "/dashboard"),
+        ("//evil.example/", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+    ]:
+        response = client.post("/login", data={"email": "company@example.org", "password": PASSWORD,
+                                               "next": target})
+        assert response.headers["Location"] == expected, target
+        client.post("/logout")
+
+
+def test_password_reset_by_emailed_link(app, client, world, outbox):
+    response = client.post("/password/forgot", data={"email": "company@example.org"})
+    assert response.status_code == 302
+    (message,) = outbox()
+    assert message["To"] == "company@example.org"
+    link = re.search(r"http://localhost(/password/reset/\S+)", message.get_content()).group(1)
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+    assert response.status_code == 302
+    assert client.post("/login", data={"email": "company@example.org", "password": PASSWORD}).status_code == 401
+    assert client.post("/login", data={"email": "company@example.org",
+                                       "password": "a brand new secret"}).status_code == 302
+    # The link worked once; the new password made it stale.
+    assert client.get(link).status_code == 404
+
+
+def test_password_reset_for_unknown_address_says_the_same_and_sends_nothing(client, world, outbox):
+    response = client.post("/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True)
+    assert "If an account uses that address" in response.get_data(as_text=True)
+    assert outbox() == []
+
+
+def test_change_password_ends_other_sessions(app, client, world, login):
+    other_browser = app.test_client()
+    log_in_other = other_browser.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    assert log_in_other.status_code == 302
+    login(world["company"])
+    response = client.post("/account/password", data={
+        "current_password": "wrong one here", "new_password": "another long secret",
+        "confirm": "another long secret"})
+    assert response.status_code == 422
+    assert "This is not your current password." in response.get_data(as_text=True)
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "another long secret", "confirm": "another long secret"})
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 200
+    assert other_browser.get("/dashboard").status_code == 302
+
+
+def test_invitation_lets_a_colleague_join(app, client, world, login, outbox):
+    login(world["company"])
+    response = client.post("/organisations/alpha-sensing/members", data={"email": "new.colleague@example.org"})
+    assert response.status_code == 302
+    (message,) = outbox()
+    assert "Alpha Sensing" in message["Subject"]
+    link = re.search(r"http://localhost(/invitations/\S+)", message.get_content()).group(1)
+    client.post("/logout")
+    page = client.get(link).get_data(as_text=True)
+    assert "new.colleague@example.org" in page
+    response = client.post(link, data={"name": "New Colleague", "password": "colleague secret",
+                                       "confirm": "colleague secret", "locale": "en"})
+    assert response.status_code == 302
+    with app.app_context():
+        joined = db.session.scalar(select(User).where(User.email == "new.colleague@example.org"))
+        assert joined.organisation.name == "Alpha Sensing"
+    client.post("/logout")
+    assert client.get(link).status_code == 404
+
+
+def test_invitation_to_someone_with_an_account_is_refused(client, world, login, outbox):
+    login(world["company"])
+    response = client.post("/organisations/alpha-sensing/members", data={"email": "city@example.org"})
+    assert response.status_code == 422
+    assert "accounts belong to one organisation" in response.get_data(as_text=True)
+    assert outbox() == []
+
+
+def test_admin_deactivation_logs_the_user_out(app, client, world, login):
+    victim = app.test_client()
+    victim.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    login(world["admin"])
+    assert client.post(f"/admin/users/{world['company']}/deactivate").status_code == 302
+    assert victim.get("/dashboard").status_code == 302
+    response = victim.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    assert response.status_code == 401
+    page = client.get("/admin/users?q=company").get_data(as_text=True)
+    assert "Deactivated" in page
+
+
+def test_admin_cannot_deactivate_themselves(client, world, login):
+    login(world["admin"])
+    response = client.post(f"/admin/users/{world['admin']}/deactivate", follow_redirects=True)
+    assert "You cannot deactivate your own account." in response.get_data(as_text=True)
+
+
+def test_preferences_are_saved_and_validated(app, client, world, login):
+    login(world["company"])
+    response = client.post("/account", data={"locale": "ko", "timezone": "Mars/Olympus"})
+    assert response.status_code == 422
+    assert client.post("/account", data={"locale": "ko", "timezone": "Europe/Oslo"}).status_code == 302
+    with app.app_context():
+        user = db.session.get(User, world["company"])
+        assert (user.locale, user.timezone) == ("ko", "Europe/Oslo")

@@ -1,0 +1,53 @@
+"""`flask seed-demo`: our own demo data with one login per role."""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.challenges.models import Challenge
+from portal.demo.services import PASSWORD, demo_records
+from portal.extensions import db
+from portal.organisations.models import Organisation
+from portal.solutions.models import Solution
+
+
+def test_demo_data_meets_its_brief():
+    data = demo_records(date(2026, 11, 22))
+    organisations = data["organisations"]
+    countries = {o["country"] for o in organisations}
+    assert len(organisations) >= 20 and {"KR", "DK", "SE", "FI"} <= countries
+    assert {o["kind"] for o in organisations} == {"city", "company", "consultancy"}
+    assert len(data["solutions"]) >= 60 and len(data["challenges"]) >= 12
+    for records in (data["solutions"], data["challenges"]):
+        assert {r["language"] for r in records} == {"en", "ko"}
+        assert all(r["title_ko"] for r in records if r["language"] == "ko")
+
+
+def test_seed_demo_is_idempotent_and_its_logins_work(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    for role in ("admin", "city", "company", "consultant"):
+        assert role in result.output
+
+    def totals():
+        with app.app_context():
+            return [db.session.scalar(select(func.count()).select_from(m)) for m in (Organisation, Solution, Challenge)]
+
+    first = totals()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert totals() == first
+    client = app.test_client()
+    for email, page, text in [("admin@cocity.example", "/admin/organisations", "Aurora Grid Analytics"),
+                              ("city@seoul.example", "/dashboard", "Seoul"),
+                              ("company@haneul.example", "/dashboard", "Haneul"),
+                              ("consultant@nordbro.example", "/dashboard", "consultant")]:
+        assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302, email
+        assert text.lower() in client.get(page).get_data(as_text=True).lower(), email
+        client.post("/logout")
+
+
+def test_seeded_challenges_cover_every_phase(app, runner):
+    runner.invoke(args=["seed-demo"])
+    client = app.test_client()
+    for phase in ("upcoming", "open", "closed"):
+        page = client.get(f"/challenges?phase={phase}").get_data(as_text=True)
+        assert "No challenge here." not in page, phase
