@@ -2,10 +2,12 @@
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_location
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_currency, format_date, get_locale, get_timezone
+from babel.numbers import format_decimal, get_currency_symbol
+from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
 
 from .model_types import utcnow
@@ -66,14 +68,30 @@ def zone_label(zone_name):
         return zone_name
 
 
-def format_instant(moment, zone_name, format="medium"):
-    """A point in time shown in the given zone, in the current language."""
-    return babel_format_datetime(moment, format=format, tzinfo=ZoneInfo(zone_name), locale=str(get_locale()))
+# Korean readers expect deadlines on a 24-hour clock ("23:59"); CLDR's short
+# Korean pattern would print "PM 11:59".
+TIME_PATTERNS = {"ko": "HH:mm"}
+
+
+def format_instant(moment, zone_name, format="long"):
+    """A point in time in the given zone and the current language: "March 1, 2030, 11:59 PM"."""
+    locale = Locale.parse(str(get_locale()))
+    local = moment.astimezone(ZoneInfo(zone_name))
+    day = babel_format_date(local, format, locale=locale)
+    clock = babel_format_time(local, TIME_PATTERNS.get(locale.language, "short"), locale=locale)
+    return str(locale.datetime_formats[format]).replace("{1}", day).replace("{0}", clock)
 
 
 def format_money(amount, currency):
-    """An amount of money in the current language, without decimals."""
-    return format_currency(amount, currency, format="¤#,##0", currency_digits=False)
+    """A whole amount of money in the current language: "₩150,000,000", "DKK 1,500,000".
+
+    Budgets are whole amounts, so the locale's decimals would only add noise;
+    CLDR separates a letter code from the number, which Babel's patterns do not.
+    """
+    locale = str(get_locale())
+    symbol = get_currency_symbol(currency, locale=locale)
+    number = format_decimal(amount, locale=locale)
+    return f"{symbol}\xa0{number}" if symbol[-1:].isalpha() else f"{symbol}{number}"
 
 
 def viewer_zone():

@@ -78,8 +78,8 @@ def get_for_view(user, key):
 
 
 def get_for_edit(user, key):
-    """The organisation if `user` is one of its members."""
-    organisation = get(key)
+    """The organisation if `user` is one of its members (hidden ones stay hidden)."""
+    organisation = get_for_view(user, key)
     require(is_member(user, organisation))
     return organisation
 

@@ -1,0 +1,133 @@
+"""In a real browser: a city registers, drafts and publishes a challenge, an admin
+verifies the city, and a visitor finds the challenge in the public list.
+
+Drives Debian's Chromium through Playwright; screenshots at phone and desktop
+widths land in test-artifacts/screenshots/ for people to look at.
+"""
+import os
+import shutil
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal.extensions import db
+
+from . import factories
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
+
+if not CHROMIUM and os.environ.get("REQUIRE_BROWSER"):
+    raise RuntimeError("REQUIRE_BROWSER is set but Chromium is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free local port in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def shoot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_city_registers_publishes_and_the_public_sees_it(app, live_server, browser):
+    with app.test_request_context():
+        factories.user(None, email="admin@example.org", is_admin=True)
+        db.session.commit()
+
+    city = browser.new_page(viewport=DESKTOP, locale="en-GB")
+    city.goto(f"{live_server}/register")
+    city.get_by_label("Your name").fill("Signe Berg")
+    city.get_by_label("Email").fill("signe@aarhus.example")
+    city.get_by_label("Password", exact=True).fill("a long city password")
+    city.get_by_label("Repeat the password").fill("a long city password")
+    city.get_by_label("Your organisation is a").select_option("city")
+    city.get_by_label("Organisation name").fill("Aarhus Climate Office")
+    city.get_by_label("Country").select_option("DK")
+    city.get_by_label("Environment").check()
+    shoot(city, "register-desktop")
+    city.get_by_role("button", name="Register").click()
+    assert "has not verified your organisation yet" in city.content()
+
+    city.get_by_role("link", name="Post a challenge").click()
+    today = date.today()
+    city.get_by_label("Title (English)").fill("Cooler streets in heatwaves")
+    city.get_by_label("Summary (English)").fill("Find shade and cooling for the hottest streets.")
+    city.get_by_label("The problem", exact=True).fill("Heat islands form in the inner city every July.")
+    city.get_by_label("Outcomes you want").fill("Two degrees cooler streets by 2028.")
+    city.get_by_label("Environment").check()
+    city.get_by_label("Budget from").fill("500000")
+    city.get_by_label("Budget up to").fill("2000000")
+    city.get_by_label("Currency").select_option("DKK")
+    city.get_by_label("Opens on").fill((today - timedelta(days=1)).isoformat())
+    city.get_by_label("Closes on").fill((today + timedelta(days=45)).isoformat())
+    city.get_by_role("button", name="Save draft").click()
+    assert "This is a draft" in city.content()
+    city.get_by_role("button", name="Publish").click()
+    assert "The challenge is published." in city.content()
+
+    admin = browser.new_page(viewport=DESKTOP)
+    admin.goto(f"{live_server}/login")
+    admin.get_by_label("Email").fill("admin@example.org")
+    admin.get_by_label("Password").fill(factories.PASSWORD)
+    admin.get_by_role("button", name="Log in").click()
+    admin.goto(f"{live_server}/admin/organisations")
+    shoot(admin, "verification-queue-desktop")
+    admin.get_by_role("button", name="Verify").click()
+    assert "Aarhus Climate Office is verified." in admin.content()
+
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        visitor = browser.new_page(viewport=viewport, timezone_id="Asia/Seoul")
+        visitor.goto(f"{live_server}/challenges")
+        visitor.get_by_role("link", name="Cooler streets in heatwaves").wait_for()
+        shoot(visitor, f"challenges-{name}")
+        visitor.get_by_role("link", name="Cooler streets in heatwaves").click()
+        # The page says when it closes in Aarhus and in the visitor's own zone.
+        assert "(Copenhagen)" in visitor.content() and "(Seoul)" in visitor.content()
+        shoot(visitor, f"challenge-{name}")
+        visitor.close()
+
+
+def test_pages_work_in_korean_at_phone_width(app, live_server, browser, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    page = browser.new_page(viewport=PHONE, locale="ko-KR")
+    page.goto(f"{live_server}/")
+    assert page.get_by_role("link", name="과제").first.is_visible()
+    shoot(page, "home-ko-phone")
+    page.goto(f"{live_server}/solutions?sector=mobility")
+    shoot(page, "solutions-ko-phone")
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_role("heading", name="Solutions").is_visible()
+    # Every control is reachable and visibly focused from the keyboard.
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
