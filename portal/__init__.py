@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as portal_config
 
@@ -21,6 +22,11 @@ def create_app(test_config=None):
         static_folder=str(PROJECT_ROOT / "static"),
     )
     portal_config.load(app, test_config)
+    if app.config["PROXY_HOPS"]:
+        # Behind a proxy the client address comes from X-Forwarded-For; login
+        # throttling counts per address, so it must see the real one.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_extensions(app)
     configure_blueprints(app)

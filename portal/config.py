@@ -53,6 +53,7 @@ def load(app, overrides=None):
         MAIL_USE_TLS=os.environ.get("PORTAL_MAIL_USE_TLS", "1") == "1",
         MAIL_SENDER=os.environ.get("PORTAL_MAIL_SENDER", "CoCity <no-reply@cocity.example>"),
         PAGE_SIZE=20,
+        PROXY_HOPS=int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
     )
     config.update(overrides)
     secret = overrides.get("SECRET_KEY") or os.environ.get("PORTAL_SECRET_KEY")

@@ -1,9 +1,9 @@
 """Database wiring: SQLite behaviour, one commit per request, schema version check."""
 from pathlib import Path
 
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config as AlembicConfig
 from flask import current_app, has_request_context, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event

@@ -19,10 +19,9 @@ def options(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def sector_field(label=_l("Sectors"), description=None):
-    return CheckboxListField(
-        label, choices=options(SECTORS.items()), description=description,
-    )
+def sector_field():
+    """Checkboxes for the sector taxonomy."""
+    return CheckboxListField(_l("Sectors"), choices=options(SECTORS.items()))
 
 
 class CommaListField(StringField):

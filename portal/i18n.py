@@ -5,8 +5,8 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.dates import get_timezone_location
-from flask import current_app, has_request_context, request, session
 from babel.numbers import format_decimal, get_currency_symbol
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
 

@@ -24,7 +24,8 @@ def challenges(app):
 
 def test_city_drafts_then_publishes(app, client, world, login):
     login(world["city"])
-    response = client.post("/challenges/new", data=dict(FORM, status="published", organisation_id=world["other_city_org"]))
+    forged = dict(FORM, status="published", organisation_id=world["other_city_org"])
+    response = client.post("/challenges/new", data=forged)
     assert response.status_code == 302
     (challenge,) = challenges(app)
     assert challenge.status == "draft" and challenge.organisation_id == world["city_org"]

@@ -70,3 +70,14 @@ def test_stylesheets_are_served_by_the_app(client):
 def test_unknown_pages_and_methods_answer_with_reasons(client):
     assert client.get("/solutions/sol-missing").status_code == 404
     assert client.get("/logout").status_code == 405
+
+
+def test_behind_a_proxy_throttling_counts_the_forwarded_address(instance_path, world):
+    from portal.accounts.models import LoginFailure
+
+    app = build_app(instance_path, PROXY_HOPS=1)
+    client = app.test_client()
+    client.post("/login", data={"email": "company@example.org", "password": "guess guess"},
+                headers={"X-Forwarded-For": "203.0.113.9"})
+    with app.app_context():
+        assert db.session.scalar(select(LoginFailure.address)) == "203.0.113.9"

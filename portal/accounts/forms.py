@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import EqualTo, InputRequired, Optional, URL
+from wtforms.validators import URL, EqualTo, InputRequired, Optional
 
 from ..forms import options, sector_field
 from ..taxonomy import ORGANISATION_KINDS

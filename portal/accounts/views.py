@@ -11,8 +11,14 @@ from ..i18n import country_choices, timezone_choices
 from ..web import client_address, form_page, page_arg, safe_next
 from . import services
 from .forms import (
-    AcceptInvitationForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, PreferencesForm,
-    RegisterForm, ResetPasswordForm, UserSearchForm,
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PreferencesForm,
+    RegisterForm,
+    ResetPasswordForm,
+    UserSearchForm,
 )
 
 bp = Blueprint("accounts", __name__)
@@ -60,8 +66,8 @@ def register():
             apply_errors(form, error.errors)
         else:
             _log_in(user)
-            flash(_("Welcome to CoCity. An administrator will verify %(name)s; until then it is visible only to its members.",
-                    name=user.organisation.name), "success")
+            flash(_("Welcome to CoCity. An administrator will verify %(name)s; "
+                    "until then it is visible only to its members.", name=user.organisation.name), "success")
             return redirect(url_for("main.dashboard"))
     return form_page("accounts/register.html", form, title=_("Register"))
 

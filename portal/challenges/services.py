@@ -14,7 +14,12 @@ from ..keys import unique_key
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..validation import (
-    check_amount, check_currency, check_language, check_sectors, check_text, parse_date,
+    check_amount,
+    check_currency,
+    check_language,
+    check_sectors,
+    check_text,
+    parse_date,
 )
 from .models import SUMMARY_MAX, TEXT_MAX, TITLE_MAX, Challenge, ChallengeSector
 

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Optional, URL
+from wtforms.validators import URL, InputRequired, Optional
 
 from ..forms import sector_field
 

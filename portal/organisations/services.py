@@ -11,7 +11,12 @@ from ..keys import unique_key
 from ..model_types import utcnow
 from ..taxonomy import default_timezone
 from ..validation import (
-    check_country, check_kind, check_sectors, check_text, check_timezone, check_url,
+    check_country,
+    check_kind,
+    check_sectors,
+    check_text,
+    check_timezone,
+    check_url,
 )
 from .models import DESCRIPTION_MAX, NAME_MAX, REASON_MAX, Organisation
 

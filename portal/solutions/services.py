@@ -9,7 +9,12 @@ from ..extensions import db
 from ..keys import unique_key
 from ..organisations.models import Organisation
 from ..validation import (
-    check_countries, check_language, check_sectors, check_tags, check_text, check_trl,
+    check_countries,
+    check_language,
+    check_sectors,
+    check_tags,
+    check_text,
+    check_trl,
 )
 from .models import DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX, Solution, SolutionCountry, SolutionSector
 
