@@ -157,6 +157,20 @@ def parse_date(value):
         return None
 
 
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def check_day(value):
+    """An ISO 8601 date this century (far dates break time zone arithmetic)."""
+    day = parse_date(value)
+    if day is None:
+        return _l("Enter a date as YYYY-MM-DD.")
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        return _l("Enter a date between %(first)s and %(last)s.", first=EARLIEST_DAY.isoformat(),
+                  last=LATEST_DAY.isoformat())
+    return None
+
+
 _TIMEZONES = None
 
 

@@ -88,7 +88,8 @@ def test_import_twice_changes_nothing_and_updates_in_place(app, runner, tmp_path
     (lambda d: d["challenges"][0]["budget"].update(min=900000), 'challenges[0] "ch-one": field "budget.max"'),
     (lambda d: d["challenges"][0]["budget"].update(currency="EURO"), 'field "budget.currency"'),
     (lambda d: d["challenges"][0].update(closes="2026-12-01"), 'field "closes"'),
-    (lambda d: d["challenges"][0].update(opens="10/01/2027"), 'field "opens"'),
+    (lambda d: d["challenges"][0].update(opens="10/01/2027"), 'field "opens": Enter a date as YYYY-MM-DD.'),
+    (lambda d: d["challenges"][0].update(closes="9999-12-31"), 'field "closes": Enter a date between'),
     (lambda d: d["challenges"].append(dict(d["challenges"][0])), "appears twice"),
     (lambda d: d.update(tenders=[]), 'unknown top-level field "tenders"'),
 ])

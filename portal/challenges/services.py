@@ -16,6 +16,7 @@ from ..organisations.models import Organisation
 from ..validation import (
     check_amount,
     check_currency,
+    check_day,
     check_language,
     check_sectors,
     check_text,
@@ -40,8 +41,8 @@ def validate(data):
         "budget_min": check_amount(data.get("budget_min")),
         "budget_max": check_amount(data.get("budget_max")),
         "currency": check_currency(data.get("currency")),
-        "opens": None if parse_date(data.get("opens")) else _l("Enter a date as YYYY-MM-DD."),
-        "closes": None if parse_date(data.get("closes")) else _l("Enter a date as YYYY-MM-DD."),
+        "opens": check_day(data.get("opens")),
+        "closes": check_day(data.get("closes")),
     }
     errors = {field: message for field, message in checks.items() if message}
     if "budget_min" not in errors and "budget_max" not in errors and data["budget_min"] > data["budget_max"]:

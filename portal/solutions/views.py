@@ -24,6 +24,12 @@ def _companies():
     ).all()
 
 
+def _level(value):
+    """A TRL filter value, None when blank."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 @bp.route("")
 def catalogue():
     form = CatalogueFilterForm(request.args)
@@ -34,8 +40,8 @@ def catalogue():
     filters = {}
     if form.validate():
         filters = {name: form[name].data or None for name in ("sector", "country", "organisation")}
-        filters["trl_min"] = int(form.trl_min.data) if form.trl_min.data else None
-        filters["trl_max"] = int(form.trl_max.data) if form.trl_max.data else None
+        filters["trl_min"] = _level(form.trl_min.data)
+        filters["trl_max"] = _level(form.trl_max.data)
     pagination = services.catalogue(page=page_arg(), **filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status = 200 if not form.errors else 400
