@@ -36,11 +36,9 @@ def test_register_creates_pending_organisation_and_logs_in(app, client):
         assert user.organisation.sectors == ["mobility", "water-waste"]
         assert user.password_hash.startswith("$argon2id$")
     # Not public until an admin verifies it.
-    key = client.get("/dashboard")
-    assert client.get("/logout") .status_code == 405
+    assert client.get("/organisations/busan-smart-office").status_code == 200
     client.post("/logout")
     assert client.get("/organisations/busan-smart-office").status_code == 404
-    assert key.status_code == 200
 
 
 def test_registration_errors_show_beside_fields_and_keep_input(app, client):
@@ -246,3 +244,13 @@ def test_preferences_are_saved_and_validated(app, client, world, login):
     with app.app_context():
         user = db.session.get(User, world["company"])
         assert (user.locale, user.timezone) == ("ko", "Europe/Oslo")
+
+
+def test_registration_cannot_make_an_admin_or_a_verified_organisation(app, client):
+    forged = dict(REGISTRATION, is_admin="y", active="y", organisation_verification="verified",
+                  verification="verified", organisation_id="1")
+    assert client.post("/register", data=forged).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "hana@busan.example"))
+        assert not user.is_admin
+        assert user.organisation.verification == Organisation.PENDING
