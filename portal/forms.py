@@ -4,7 +4,8 @@ from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .taxonomy import SECTORS
+from .i18n import country_choices
+from .taxonomy import COUNTRY_TIMEZONES, SECTORS
 
 
 class CheckboxListField(SelectMultipleField):
@@ -17,6 +18,19 @@ class CheckboxListField(SelectMultipleField):
 def options(pairs):
     """WTForms choices from (value, label) pairs; labels may be lazy strings."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def country_options(blank=None):
+    """Countries for a select: Korea and the Nordic countries first, then all others.
+
+    `blank` labels an empty first option (a filter's "Any", a form's "Choose...").
+    """
+    focus = set(COUNTRY_TIMEZONES)
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    for code, name in country_choices():
+        group = _l("Korea and the Nordic countries") if code in focus else _l("All countries")
+        choices.append(SelectChoice(code, name, optgroup=group))
+    return sorted(choices, key=lambda choice: choice.optgroup is not None and choice.value not in focus)
 
 
 def sector_field():
@@ -33,6 +47,20 @@ class CommaListField(StringField):
     def process_formdata(self, valuelist):
         text = valuelist[0] if valuelist else ""
         self.data = [part.strip() for part in text.split(",") if part.strip()]
+
+
+def validate_with(form, rules):
+    """Run the form's checks and the service's `rules()` together, so every problem shows at once.
+
+    The service checks again when it writes; this only spares people a second
+    round of errors that the form alone could not see (budget order, dates...).
+    """
+    if not form.is_submitted():
+        return False
+    form.validate()
+    apply_errors(form, {name: message for name, message in rules().items()
+                        if not getattr(getattr(form, name, None), "errors", None)})
+    return not form.errors
 
 
 def apply_errors(form, errors, prefix=""):

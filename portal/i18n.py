@@ -1,4 +1,5 @@
 """Languages, time zones and locale-aware formatting for templates and forms."""
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -51,9 +52,22 @@ def country_choices():
 
 
 def timezone_choices():
-    """(zone, zone) pairs of IANA names, regions first."""
+    """(zone, label) pairs: "Asia/Seoul" shown as "Asia/Seoul (서울)" in Korean."""
+    return _timezone_choices(str(get_locale()))
+
+
+@lru_cache(maxsize=4)
+def _timezone_choices(locale):
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return [("UTC", "UTC")] + [(zone, zone.replace("_", " ")) for zone in zones]
+    choices = [("UTC", "UTC")]
+    for zone in zones:
+        try:
+            city = get_timezone_location(ZoneInfo(zone), locale=locale, return_city=True)
+        except (LookupError, ValueError):
+            city = None
+        label = zone.replace("_", " ")
+        choices.append((zone, f"{label} ({city})" if city and city not in label else label))
+    return choices
 
 
 def sector_label(slug):

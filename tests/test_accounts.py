@@ -41,18 +41,17 @@ def test_register_creates_pending_organisation_and_logs_in(app, client):
     assert client.get("/organisations/busan-smart-office").status_code == 404
 
 
-def test_registration_errors_show_beside_fields_and_keep_input(app, client):
+def test_registration_errors_all_show_at_once_beside_fields_and_keep_input(app, client):
     data = dict(REGISTRATION, email="not-an-email", password="short", confirm="short",
-                organisation_country="XX")
+                organisation_country="XX", organisation_website="ftp://x")
     response = client.post("/register", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="Busan Smart Office"' in page
-    assert "Not a valid choice" in page  # the unknown country
-    data["organisation_country"] = "KR"
-    page = client.post("/register", data=data).get_data(as_text=True)
-    assert "Enter a valid email address." in page
-    assert "Use at least 10 characters." in page
+    for message in ("Not a valid choice", "Enter a valid email address.", "Use at least 10 characters.",
+                    "Enter a web address starting with https://."):
+        assert message in page
+    assert 'aria-invalid="true"' in page
     assert count(app, User) == 0 and count(app, Organisation) == 0
 
 

@@ -44,17 +44,17 @@ def test_city_drafts_then_publishes(app, client, world, login):
     assert "₩150,000,000" in page and "₩400,000,000" in page
 
 
-def test_challenge_rules(app, client, world, login):
+def test_challenge_rules_are_all_reported_in_one_round(app, client, world, login):
     login(world["city"])
-    bad = dict(FORM, budget_min="500", budget_max="100", currency="XYZ",
+    bad = dict(FORM, budget_min="500", budget_max="100", currency="XYZ", sectors=[], title="",
                opens=TODAY.isoformat(), closes=(TODAY - timedelta(days=3)).isoformat())
     response = client.post("/challenges/new", data=bad)
     assert response.status_code == 422
-    assert "Not a valid choice" in response.get_data(as_text=True)  # currency
-    response = client.post("/challenges/new", data=dict(bad, currency="EUR"))
     page = response.get_data(as_text=True)
-    assert "The maximum must not be below the minimum." in page
-    assert "The closing date must not be before the opening date." in page
+    for message in ("Not a valid choice", "The maximum must not be below the minimum.",
+                    "The closing date must not be before the opening date.", "Choose at least one sector.",
+                    "This field is required."):
+        assert message in page, message
     response = client.post("/challenges/new", data=dict(FORM, opens="2027-02-30", budget_min="-1"))
     assert "Not a valid date value" in response.get_data(as_text=True)
     assert challenges(app) == []

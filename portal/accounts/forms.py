@@ -36,7 +36,7 @@ class RegisterForm(PersonFields, FlaskForm):
         _l("Your organisation is a"), choices=options(ORGANISATION_KINDS.items()),
     )
     organisation_name = StringField(_l("Organisation name"), validators=[InputRequired()])
-    organisation_country = SelectField(_l("Country"))
+    organisation_country = SelectField(_l("Country"), validators=[InputRequired()])
     organisation_website = StringField(
         _l("Website"), validators=[Optional(), URL(message=_l("Enter a web address starting with https://."))],
     )

@@ -155,7 +155,7 @@ def prune_login_failures():
 
 # ---------------------------------------------------------------- registration
 
-def _validate_person(data, email_field=True):
+def person_errors(data, email_field=True):
     errors = {}
     if email_field:
         if message := check_email(data.get("email")):
@@ -183,12 +183,17 @@ def _new_user(data, organisation, email):
     return user
 
 
-def register_with_organisation(person, organisation_data):
-    """Create a new organisation (pending verification) and its first member."""
-    errors = _validate_person(person)
+def registration_errors(person, organisation_data):
+    """Errors by form field for a registration with a new organisation."""
+    errors = person_errors(person)
     organisation_errors = organisation_services.validate(organisation_data, new=True)
     errors.update({f"organisation_{k}": v for k, v in organisation_errors.items()})
-    if errors:
+    return errors
+
+
+def register_with_organisation(person, organisation_data):
+    """Create a new organisation (pending verification) and its first member."""
+    if errors := registration_errors(person, organisation_data):
         raise Invalid(errors)
     organisation = organisation_services.create(organisation_data)
     user = _new_user(person, organisation, person["email"])
@@ -244,8 +249,7 @@ def accept_invitation(token, person):
     """Create the invited person's account in the inviting organisation."""
     invitation = find_invitation(token)
     person = dict(person, email=invitation.email)
-    errors = _validate_person(person)
-    if errors:
+    if errors := person_errors(person):
         raise Invalid(errors)
     user = _new_user(person, invitation.organisation, invitation.email)
     invitation.accepted_at = utcnow()
@@ -367,7 +371,7 @@ def set_user_active(actor, user_id, active):
 
 def create_user(email, name, password, organisation=None, is_admin=False, locale="en"):
     """Create an account directly (demo data, command line)."""
-    errors = _validate_person({"email": email, "name": name, "password": password,
+    errors = person_errors({"email": email, "name": name, "password": password,
                                "locale": locale, "timezone": "UTC"})
     if errors:
         raise Invalid(errors)

@@ -1,13 +1,14 @@
 """Account pages: register, log in and out, passwords, invitations, admin user list."""
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import Invalid
 from ..extensions import db, login_manager
-from ..forms import apply_errors, options
-from ..i18n import country_choices, timezone_choices
+from ..forms import apply_errors, country_options, options, validate_with
+from ..i18n import timezone_choices
 from ..web import client_address, form_page, page_arg, safe_next
 from . import services
 from .forms import (
@@ -49,17 +50,17 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
-    form.organisation_country.choices = options(country_choices())
+    form.organisation_country.choices = country_options(_("Choose a country"))
     if request.method == "GET":
-        form.locale.data = str(request.accept_languages.best_match(["en", "ko"]) or "en")
-    if form.validate_on_submit():
-        person = dict(_person(form), email=form.email.data)
-        organisation = {
-            "kind": form.organisation_kind.data, "name": form.organisation_name.data,
-            "country": form.organisation_country.data, "website": form.organisation_website.data,
-            "description": form.organisation_description.data, "sectors": form.organisation_sectors.data,
-            "alliance_member": form.organisation_alliance_member.data,
-        }
+        form.locale.data = str(get_locale())
+    person = dict(_person(form), email=form.email.data)
+    organisation = {
+        "kind": form.organisation_kind.data, "name": form.organisation_name.data,
+        "country": form.organisation_country.data, "website": form.organisation_website.data,
+        "description": form.organisation_description.data, "sectors": form.organisation_sectors.data,
+        "alliance_member": form.organisation_alliance_member.data,
+    }
+    if validate_with(form, lambda: services.registration_errors(person, organisation)):
         try:
             user = services.register_with_organisation(person, organisation)
         except Invalid as error:
@@ -168,7 +169,7 @@ def accept_invitation(token):
         flash(_("Log out first to accept an invitation for another account."), "warning")
         return redirect(url_for("main.dashboard"))
     form = AcceptInvitationForm()
-    if form.validate_on_submit():
+    if validate_with(form, lambda: services.person_errors(dict(_person(form), email=invitation.email))):
         try:
             user = services.accept_invitation(token, _person(form))
         except Invalid as error:

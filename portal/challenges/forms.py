@@ -17,8 +17,8 @@ class ChallengeForm(FlaskForm):
     language = SelectField(_l("Language of the problem and outcomes"), choices=options(CONTENT_LANGUAGES.items()))
     problem = TextAreaField(_l("The problem"), validators=[InputRequired()])
     outcomes = TextAreaField(_l("Outcomes you want"), validators=[InputRequired()])
-    title_ko = StringField(_l("Title (Korean, optional)"))
-    summary_ko = TextAreaField(_l("Summary (Korean, optional)"))
+    title_ko = StringField(_l("Title (Korean)"))
+    summary_ko = TextAreaField(_l("Summary (Korean)"))
     sectors = sector_field()
     budget_min = IntegerField(_l("Budget from"), validators=[
         InputRequired(), NumberRange(min=0, message=_l("Must be a whole, non-negative amount."))])

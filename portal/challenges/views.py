@@ -5,8 +5,7 @@ from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
-from ..forms import apply_errors, options
-from ..i18n import country_choices
+from ..forms import apply_errors, country_options, options, validate_with
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..taxonomy import SECTORS
@@ -33,7 +32,7 @@ def listing():
     form = ChallengeFilterForm(request.args)
     anything = [("", _("Any"))]
     form.sector.choices = options(anything + list(SECTORS.items()))
-    form.country.choices = options(anything + country_choices())
+    form.country.choices = country_options(_("Any"))
     form.organisation.choices = options(anything + [tuple(row) for row in _cities()])
     filters = {}
     if form.validate():
@@ -53,7 +52,7 @@ def new():
     if request.method == "GET":
         form.language.data = "ko" if current_user.organisation.country == "KR" else "en"
         form.currency.data = "KRW" if current_user.organisation.country == "KR" else "EUR"
-    if form.validate_on_submit():
+    if validate_with(form, lambda: services.validate(form.to_data())):
         try:
             challenge = services.create(current_user, form.to_data())
         except Invalid as error:
@@ -78,7 +77,7 @@ def edit(key):
     form = ChallengeForm(obj=challenge)
     if request.method == "GET":
         form.sectors.data = challenge.sectors
-    if form.validate_on_submit():
+    if validate_with(form, lambda: services.validate(form.to_data())):
         try:
             services.update(current_user, challenge, form.to_data())
         except Invalid as error:

@@ -7,8 +7,8 @@ from ..access import is_member
 from ..accounts import services as accounts
 from ..challenges import services as challenges
 from ..errors import Invalid
-from ..forms import apply_errors, options
-from ..i18n import country_choices, timezone_choices
+from ..forms import apply_errors, country_options, options, validate_with
+from ..i18n import timezone_choices
 from ..solutions import services as solutions
 from ..taxonomy import ORGANISATION_KINDS
 from ..web import form_page, page_arg
@@ -44,10 +44,10 @@ def show(key):
 def edit(key):
     organisation = services.get_for_edit(current_user, key)
     form = OrganisationForm(obj=organisation)
-    form.country.choices = options(country_choices())
+    form.country.choices = country_options()
     form.timezone.choices = options(timezone_choices())
-    if form.validate_on_submit():
-        data = {name: getattr(form, name).data for name in services.EDITABLE_FIELDS}
+    data = {name: getattr(form, name).data for name in services.EDITABLE_FIELDS}
+    if validate_with(form, lambda: services.validate(data)):
         try:
             services.update(current_user, organisation, data)
         except Invalid as error:

@@ -16,14 +16,17 @@ class SolutionForm(FlaskForm):
                             description=_l("Two or three sentences that a city reads first."))
     language = SelectField(_l("Language of the description"), choices=options(CONTENT_LANGUAGES.items()))
     description = TextAreaField(_l("Description"))
-    title_ko = StringField(_l("Title (Korean, optional)"))
-    summary_ko = TextAreaField(_l("Summary (Korean, optional)"))
+    title_ko = StringField(_l("Title (Korean)"))
+    summary_ko = TextAreaField(_l("Summary (Korean)"))
     sectors = sector_field()
     trl = IntegerField(
         _l("Technology readiness level (1–9)"),
         validators=[InputRequired(), NumberRange(1, 9, message=_l("Must be a whole number from 1 to 9."))],
     )
-    countries = SelectMultipleField(_l("Countries where it is deployed or offered"))
+    countries = SelectMultipleField(
+        _l("Countries where it is deployed or offered"),
+        description=_l("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
     tags = CommaListField(_l("Tags"), description=_l("Separate with commas, e.g. lidar, crossing."))
 
     def to_data(self):

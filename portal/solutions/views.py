@@ -5,8 +5,7 @@ from flask_login import current_user, login_required
 
 from ..errors import Invalid
 from ..extensions import db
-from ..forms import apply_errors, options
-from ..i18n import country_choices
+from ..forms import apply_errors, country_options, options, validate_with
 from ..organisations.models import Organisation
 from ..taxonomy import SECTORS
 from ..web import form_page, page_arg
@@ -35,7 +34,7 @@ def catalogue():
     form = CatalogueFilterForm(request.args)
     anything = [("", _("Any"))]
     form.sector.choices = options(anything + list(SECTORS.items()))
-    form.country.choices = options(anything + country_choices())
+    form.country.choices = country_options(_("Any"))
     form.organisation.choices = options(anything + [tuple(row) for row in _companies()])
     filters = {}
     if form.validate():
@@ -51,7 +50,7 @@ def catalogue():
 
 def _form(solution=None):
     form = SolutionForm(obj=solution)
-    form.countries.choices = options(country_choices())
+    form.countries.choices = country_options()
     return form
 
 
@@ -60,7 +59,9 @@ def _form(solution=None):
 def new():
     services.require_can_create(current_user)
     form = _form()
-    if form.validate_on_submit():
+    if request.method == "GET":
+        form.language.data = current_user.locale
+    if validate_with(form, lambda: services.validate(form.to_data())):
         try:
             solution = services.create(current_user, form.to_data())
         except Invalid as error:
@@ -86,7 +87,7 @@ def edit(key):
     if request.method == "GET":
         form.sectors.data = solution.sectors
         form.countries.data = list(solution.countries)
-    if form.validate_on_submit():
+    if validate_with(form, lambda: services.validate(form.to_data())):
         try:
             services.update(current_user, solution, form.to_data())
         except Invalid as error:
