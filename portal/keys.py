@@ -4,6 +4,7 @@ import secrets
 
 from sqlalchemy import select
 
+from .errors import NotFound
 from .extensions import db
 
 
@@ -15,3 +16,11 @@ def unique_key(model, text, prefix="", fallback="item"):
     while db.session.scalar(select(model.id).where(model.key == key)):
         key = f"{base}-{secrets.token_hex(3)}"
     return key
+
+
+def get_by_key(model, key):
+    """The record of `model` with this key, or NotFound."""
+    record = db.session.scalar(select(model).where(model.key == key))
+    if record is None:
+        raise NotFound()
+    return record

@@ -3,6 +3,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
+from .taxonomy import sort_sectors
+
 
 def utcnow():
     """The current time, timezone-aware in UTC."""
@@ -33,3 +35,17 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class HasSectors:
+    """`sectors`: the model's `sector_list` association proxy, in taxonomy order."""
+
+    @property
+    def sectors(self):
+        return sort_sectors(self.sector_list)
+
+    @sectors.setter
+    def sectors(self, slugs):
+        # Only touch the rows when the set changes, so re-saving is not a change.
+        if sort_sectors(slugs) != self.sectors:
+            self.sector_list = sort_sectors(slugs)

@@ -4,15 +4,14 @@ from datetime import timedelta
 from sqlalchemy.ext.associationproxy import association_proxy
 
 from ..extensions import db
-from ..model_types import UTCDateTime, utcnow
-from ..taxonomy import sort_sectors
+from ..model_types import HasSectors, UTCDateTime, utcnow
 
 TITLE_MAX = 200
 SUMMARY_MAX = 600
 TEXT_MAX = 10000
 
 
-class Challenge(db.Model):
+class Challenge(HasSectors, db.Model):
     """A city's problem, open for solutions between its opening and closing dates.
 
     `opens` and `closes` are calendar days in the city's time zone; `opens_at`
@@ -63,16 +62,6 @@ class Challenge(db.Model):
         db.CheckConstraint("language IN ('en', 'ko')", name="language"),
         db.CheckConstraint("status IN ('draft', 'published', 'closed')", name="status"),
     )
-
-    @property
-    def sectors(self):
-        return sort_sectors(self.sector_list)
-
-    @sectors.setter
-    def sectors(self, slugs):
-        # Only touch the rows when the set changes, so re-saving is not a change.
-        if sort_sectors(slugs) != self.sectors:
-            self.sector_list = sort_sectors(slugs)
 
     @property
     def last_minute(self):

@@ -10,7 +10,7 @@ from ..access import is_admin, is_member, require, require_member_of_kind
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..keys import unique_key
+from ..keys import get_by_key, unique_key
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..validation import (
@@ -120,10 +120,8 @@ def can_view(user, challenge):
 
 
 def get(key):
-    challenge = db.session.scalar(select(Challenge).where(Challenge.key == key))
-    if challenge is None:
-        raise NotFound()
-    return challenge
+    """The challenge with this key, or NotFound."""
+    return get_by_key(Challenge, key)
 
 
 def get_for_view(user, key):

@@ -2,15 +2,14 @@
 from sqlalchemy.ext.associationproxy import association_proxy
 
 from ..extensions import db
-from ..model_types import UTCDateTime, utcnow
-from ..taxonomy import sort_sectors
+from ..model_types import HasSectors, UTCDateTime, utcnow
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 5000
 REASON_MAX = 1000
 
 
-class Organisation(db.Model):
+class Organisation(HasSectors, db.Model):
     """A city, company or consultancy; verified by an admin before it shows publicly."""
 
     __tablename__ = "organisations"
@@ -46,16 +45,6 @@ class Organisation(db.Model):
         db.CheckConstraint("kind IN ('city', 'company', 'consultancy')", name="kind"),
         db.CheckConstraint("verification IN ('pending', 'verified', 'rejected')", name="verification"),
     )
-
-    @property
-    def sectors(self):
-        return sort_sectors(self.sector_list)
-
-    @sectors.setter
-    def sectors(self, slugs):
-        # Only touch the rows when the set changes, so re-saving is not a change.
-        if sort_sectors(slugs) != self.sectors:
-            self.sector_list = sort_sectors(slugs)
 
     @property
     def is_verified(self):

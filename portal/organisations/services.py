@@ -7,7 +7,7 @@ from ..access import is_admin, is_member, require
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..keys import unique_key
+from ..keys import get_by_key, unique_key
 from ..model_types import utcnow
 from ..taxonomy import default_timezone
 from ..validation import (
@@ -64,10 +64,7 @@ def create(data):
 
 def get(key):
     """The organisation with this key, or NotFound."""
-    organisation = db.session.scalar(select(Organisation).where(Organisation.key == key))
-    if organisation is None:
-        raise NotFound()
-    return organisation
+    return get_by_key(Organisation, key)
 
 
 def can_view(user, organisation):

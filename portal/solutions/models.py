@@ -2,15 +2,14 @@
 from sqlalchemy.ext.associationproxy import association_proxy
 
 from ..extensions import db
-from ..model_types import UTCDateTime, utcnow
-from ..taxonomy import sort_sectors
+from ..model_types import HasSectors, UTCDateTime, utcnow
 
 TITLE_MAX = 200
 SUMMARY_MAX = 600
 DESCRIPTION_MAX = 10000
 
 
-class Solution(db.Model):
+class Solution(HasSectors, db.Model):
     """A company's solution; public while its organisation is verified and it is not archived."""
 
     __tablename__ = "solutions"
@@ -54,16 +53,6 @@ class Solution(db.Model):
         db.CheckConstraint("language IN ('en', 'ko')", name="language"),
         db.CheckConstraint("status IN ('published', 'archived')", name="status"),
     )
-
-    @property
-    def sectors(self):
-        return sort_sectors(self.sector_list)
-
-    @sectors.setter
-    def sectors(self, slugs):
-        # Only touch the rows when the set changes, so re-saving is not a change.
-        if sort_sectors(slugs) != self.sectors:
-            self.sector_list = sort_sectors(slugs)
 
     @property
     def is_archived(self):

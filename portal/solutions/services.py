@@ -6,7 +6,7 @@ from ..access import is_admin, is_member, require, require_member_of_kind
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..keys import unique_key
+from ..keys import get_by_key, unique_key
 from ..organisations.models import Organisation
 from ..validation import (
     check_countries,
@@ -86,10 +86,8 @@ def can_view(user, solution):
 
 
 def get(key):
-    solution = db.session.scalar(select(Solution).where(Solution.key == key))
-    if solution is None:
-        raise NotFound()
-    return solution
+    """The solution with this key, or NotFound."""
+    return get_by_key(Solution, key)
 
 
 def get_for_view(user, key):
