@@ -253,3 +253,21 @@ def test_registration_cannot_make_an_admin_or_a_verified_organisation(app, clien
         user = db.session.scalar(select(User).where(User.email == "hana@busan.example"))
         assert not user.is_admin
         assert user.organisation.verification == Organisation.PENDING
+
+
+def test_old_failures_and_expired_sessions_are_cleaned_up(app, client, world):
+    from datetime import timedelta
+
+    from portal.accounts.models import UserSession
+    from portal.model_types import utcnow
+
+    with app.app_context():
+        db.session.add(LoginFailure(email="company@example.org", address="10.0.0.1",
+                                    at=utcnow() - timedelta(hours=2)))
+        db.session.add(UserSession(token="stale", user_id=world["company"], expires_at=utcnow() - timedelta(days=1)))
+        db.session.commit()
+    client.post("/login", data={"email": "company@example.org", "password": "guess guess"})
+    client.post("/login", data={"email": "company@example.org", "password": PASSWORD})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(LoginFailure.id))) == 0  # old one pruned, new one cleared
+        assert db.session.get(UserSession, "stale") is None

@@ -81,6 +81,7 @@ def start_session(user):
     """Create a server-side session for `user` and return its token."""
     token = secrets.token_urlsafe(32)
     days = current_app.config["SESSION_LIFETIME_DAYS"]
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= utcnow()))
     db.session.add(UserSession(token=token, user=user, expires_at=utcnow() + timedelta(days=days)))
     user.session_token = token
     user.last_login_at = utcnow()
@@ -141,6 +142,7 @@ def authenticate(email, password, address):
     if user is None:
         _hasher().hash(password or "")  # same time as a real check: no account probing
     if user is None or not user.active or not password_matches(user, password or ""):
+        prune_login_failures()
         db.session.add(LoginFailure(email=email[:254], address=address[:64]))
         return None
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
@@ -148,7 +150,7 @@ def authenticate(email, password, address):
 
 
 def prune_login_failures():
-    """Drop failures older than the throttling window."""
+    """Drop failures older than the throttling window; they no longer count."""
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
     db.session.execute(delete(LoginFailure).where(LoginFailure.at <= since))
 
