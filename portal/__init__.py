@@ -40,6 +40,7 @@ def configure_extensions(app):
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
     from .i18n import configure_i18n
+    from .search import indexing  # noqa: F401 (feeds the index after each commit)
     from .security import configure_security
 
     configure_security(app)  # before CSRF, which parses the form
@@ -58,10 +59,11 @@ def configure_blueprints(app):
     from .main.views import bp as main
     from .organisations.views import admin_bp as organisations_admin
     from .organisations.views import bp as organisations
+    from .search.views import bp as search
     from .solutions.views import bp as solutions
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges):
+                      solutions, challenges, search):
         app.register_blueprint(blueprint)
 
 

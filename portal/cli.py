@@ -1,4 +1,5 @@
 """Command-line interface: `flask --app app COMMAND`."""
+import json
 import sys
 from pathlib import Path
 
@@ -45,6 +46,34 @@ def register_commands(app):
         for section, counts in report.items():
             click.echo(f"{section}: {counts['created']} created, {counts['updated']} updated, "
                        f"{counts['unchanged']} unchanged")
+
+    @app.cli.command("reindex")
+    def reindex():
+        """Rebuild the search index from the database."""
+        from .search.services import rebuild_index
+
+        require_current_schema()
+        click.echo(f"indexed {rebuild_index()} records")
+
+    @app.cli.command("search")
+    @click.argument("query")
+    @click.option("--kind", type=click.Choice(["solution", "challenge", "organisation"]))
+    @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+    @click.option("--json", "as_json", is_flag=True, help='Print [{"key", "kind", "score"}], best first.')
+    def search(query, kind, limit, as_json):
+        """Search public records for QUERY."""
+        from .search.services import search as run_search
+
+        require_current_schema()
+        found = run_search(None, query, kinds=(kind,) if kind else (), per_page=limit)
+        rows = [{"key": hit.key, "kind": hit.kind, "score": hit.score} for hit in found.hits]
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False))
+            return
+        for row in rows:
+            click.echo(f"{row['score']:8.3f}  {row['kind']:<12} {row['key']}")
+        if not rows:
+            click.echo("no results")
 
     @app.cli.command("seed-demo")
     def seed_demo():

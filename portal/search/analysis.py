@@ -1,0 +1,98 @@
+"""Text analysis for English and Korean.
+
+English words are lowercased, stop words dropped and stemmed (Porter).
+Korean (Hangul) words are indexed as written and once more with a trailing
+particle or verb ending removed, so "공무원에게" and "공무원은" also index "공무원".
+A second analyzer cuts Hangul words into two-syllable grams, so parts of
+compounds match ("반지하주택" is found by "반지하").
+"""
+import re
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+# Hangul runs, or runs of other letters and digits; "LiDAR기반" is two words.
+WORDS = re.compile(r"[\uac00-\ud7a3]+|[^\W_\uac00-\ud7a3]+")
+
+# Particles (조사) and common endings after nouns, longest first. Removing one
+# must leave two syllables at least: "아이" keeps its "이", "노인은" loses "은".
+KOREAN_SUFFIXES = sorted({
+    "에게서", "으로서", "으로써", "에서는", "에서도", "에게는", "으로는", "이라는", "이라고", "에서의", "까지는",
+    "에서", "에게", "한테", "께서", "으로", "까지", "부터", "마다", "처럼", "보다", "이나", "이랑", "과의", "와의",
+    "에는", "에도", "로는", "라는", "이며", "이고", "이다", "입니다", "들이", "들은", "들을", "들의", "들에",
+    "합니다", "하여", "하고", "하는", "하며", "한다", "했다", "하기", "해서", "하면", "하지", "할", "한",
+    "됩니다", "되는", "되어", "된다", "되면", "된", "적인", "적으로", "적",
+    "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "만", "로", "들",
+}, key=len, reverse=True)
+
+
+def strip_korean_suffix(word):
+    """The word without one trailing particle or ending, or None if there is none to remove."""
+    for suffix in KOREAN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return None
+
+
+class KoreanStemFilter(Filter):
+    """Adds the bare form of a Hangul word at the same position."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            yield token
+            if HANGUL.fullmatch(token.text):
+                bare = strip_korean_suffix(token.text)
+                if bare:
+                    token.text = bare
+                    yield token
+
+
+class HangulGramFilter(Filter):
+    """Two-syllable grams of bare Hangul words; other words are dropped."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not HANGUL.fullmatch(token.text):
+                continue
+            word = strip_korean_suffix(token.text) or token.text
+            if len(word) < 3:
+                token.text = word
+                yield token
+                continue
+            for start in range(len(word) - 1):
+                token.text = word[start:start + 2]
+                yield token
+
+
+class KeepHangul(Filter):
+    """Passes Hangul words through a filter meant for English untouched."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if HANGUL.fullmatch(token.text):
+                yield token
+            else:
+                yield from self.inner(iter([token]))
+
+
+def text_analyzer():
+    """Words: English stemmed, Korean with and without particles."""
+    return (RegexTokenizer(WORDS) | LowercaseFilter() | StopFilter(minsize=1)
+            | KeepHangul(StemFilter()) | KoreanStemFilter())
+
+
+def gram_analyzer():
+    """Two-syllable grams of Korean words, for parts of compounds."""
+    return RegexTokenizer(WORDS) | HangulGramFilter()
+
+
+def terms(analyzer, text):
+    """The distinct terms an analyzer makes of `text`, in order."""
+    seen = []
+    for token in analyzer(text, mode="query"):
+        if token.text not in seen:
+            seen.append(token.text)
+    return seen

@@ -1,0 +1,34 @@
+"""The search page: one box over solutions, challenges and organisations."""
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..taxonomy import CONTENT_LANGUAGES, ORGANISATION_KINDS, SECTORS
+from ..web import page_arg
+from . import services
+from .backend import FACETS, MAX_QUERY_CHARS, SORTS
+from .documents import KINDS
+
+bp = Blueprint("search", __name__)
+
+
+@bp.route("/search")
+def results():
+    text = request.args.get("q", "")
+    kind = request.args.get("kind", "")
+    sort = request.args.get("sort", "relevance")
+    filters = {name: request.args.get(name, "") for name in FACETS if name != "kind"}
+    message, status = None, 200
+    if kind and kind not in KINDS or sort not in SORTS:
+        kind, sort, status = "", "relevance", 400
+        message = _("Some choices were not valid and were ignored.")
+    found = services.search(current_user, text, kinds=(kind,) if kind else (), filters=filters,
+                            sort=sort, page=page_arg())
+    if len(text) > MAX_QUERY_CHARS:
+        message = _("Only the first %(n)d characters of your search were used.", n=MAX_QUERY_CHARS)
+    args = {name: value for name, value in request.args.items() if value and name != "page"}
+    return render_template(
+        "search/results.html", text=text, kind=kind, sort=sort, filters=filters, found=found, args=args,
+        message=message, kinds=KINDS, sector_labels=SECTORS, language_labels=CONTENT_LANGUAGES,
+        organisation_kinds=ORGANISATION_KINDS, title=_("Search"),
+    ), status

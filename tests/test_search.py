@@ -1,0 +1,201 @@
+"""Search: one box over solutions, challenges and organisations, in English and Korean."""
+import json
+import multiprocessing
+import os
+
+import pytest
+
+from portal.challenges.models import Challenge
+from portal.extensions import db
+from portal.organisations.models import Organisation
+from portal.search import services as search_services
+from portal.search.backend import get_backend
+from portal.solutions.models import Solution
+
+from . import factories
+from .conftest import build_app
+
+
+@pytest.fixture
+def records(app, world):
+    """A few records in both languages, indexed the way the portal indexes them: after commit."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        city = db.session.get(Organisation, world["city_org"])
+        factories.solution(company, title="Semi-basement flood sensor", title_ko="반지하 침수 센서",
+                           summary="Warns residents before water gets in.",
+                           description="집중호우 때 공무원에게 침수 상황을 즉시 알립니다.", language="ko",
+                           sectors=["safety", "water-waste"], trl=8, countries=["KR"])
+        factories.solution(company, title="Demand-responsive village buses", summary="Buses that come when called.",
+                           description="Routes are planned for rural villages.", sectors=["mobility"], trl=6,
+                           countries=["SE"])
+        factories.solution(company, title="Archived flood gauge", summary="Old river flood gauge.",
+                           status=Solution.ARCHIVED)
+        factories.challenge(city, title="Flood warnings for semi-basements", status=Challenge.DRAFT,
+                            summary="A draft nobody outside the city sees.")
+        factories.challenge(city, title="Safer school routes", summary="Children walk to school; cars speed.",
+                            problem="통학로에서 차량이 과속합니다.")
+        db.session.commit()
+
+
+def keys(found):
+    return [hit.key.split("-")[0] + ":" + hit.title for hit in found.hits]
+
+
+def titles(app, text, user=None, **options):
+    with app.test_request_context():
+        return [hit.title for hit in search_services.search(user, text, **options).hits]
+
+
+def test_a_bare_korean_word_finds_its_inflected_forms(app, records):
+    assert titles(app, "공무원") == ["Semi-basement flood sensor"]  # the text says 공무원에게
+    assert titles(app, "집중호우") == ["Semi-basement flood sensor"]
+    assert titles(app, "반지하") == ["Semi-basement flood sensor"]
+
+
+def test_parts_of_korean_compounds_match(app, records):
+    assert titles(app, "통학") == ["Safer school routes"]  # part of 통학로에서
+
+
+def test_english_is_stemmed(app, records):
+    assert titles(app, "warning residents") == ["Semi-basement flood sensor"]
+    assert titles(app, "villages planning") == ["Demand-responsive village buses"]
+
+
+def test_drafts_and_archived_records_stay_hidden_from_others(app, records, world):
+    from portal.accounts.models import User
+
+    assert titles(app, "flood") == ["Semi-basement flood sensor"]
+    with app.test_request_context():
+        city_member = db.session.get(User, world["city"])
+        company_member = db.session.get(User, world["company"])
+        admin = db.session.get(User, world["admin"])
+        city_sees = [hit.title for hit in search_services.search(city_member, "flood").hits]
+        assert "Flood warnings for semi-basements" in city_sees
+        assert "Archived flood gauge" in [h.title for h in search_services.search(company_member, "flood").hits]
+        assert len(search_services.search(admin, "flood").hits) == 3
+
+
+def test_every_word_first_then_any_word(app, records):
+    with app.test_request_context():
+        found = search_services.search(None, "flood buses")
+    assert found.broadened and found.total == 2
+
+
+def test_facets_filters_and_sorting(app, records):
+    with app.test_request_context():
+        found = search_services.search(None, "")
+        assert found.facets["kind"] == {"solution": 2, "challenge": 1, "organisation": 5}
+        assert found.facets["sectors"]["safety"] >= 2
+        only = search_services.search(None, "", kinds=("solution",), filters={"sectors": "mobility"})
+        assert [hit.title for hit in only.hits] == ["Demand-responsive village buses"]
+        assert search_services.search(None, "", filters={"countries": "SE"}).total == 2  # a solution, a company
+
+
+def test_index_follows_edits_and_verification(app, records, world):
+    with app.test_request_context():
+        solution = db.session.query(Solution).filter_by(title="Demand-responsive village buses").one()
+        solution.title = "On-call minibuses"
+        db.session.commit()
+    assert titles(app, "minibuses") == ["On-call minibuses"]
+    with app.test_request_context():
+        db.session.get(Organisation, world["company_org"]).verification = Organisation.PENDING
+        db.session.commit()
+    assert titles(app, "minibuses") == []
+
+
+def test_a_rolled_back_change_is_not_indexed(app, records):
+    with app.test_request_context():
+        solution = db.session.query(Solution).filter_by(title="Demand-responsive village buses").one()
+        solution.title = "Ghost title"
+        db.session.flush()
+        db.session.rollback()
+    assert titles(app, "ghost") == []
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "AND OR NOT", "wild* ?card", "😀🚌", "'; DROP TABLE x; --",
+                                  "x" * 10000, "공무원 AND (flood", "\\", "title:flood"])
+def test_any_text_gets_results_or_nothing_never_an_error(client, records, text):
+    response = client.get("/search", query_string={"q": text})
+    assert response.status_code == 200
+
+
+def test_long_queries_are_capped_with_a_message(client, records):
+    page = client.get("/search", query_string={"q": "flood " * 2000}).get_data(as_text=True)
+    assert "Only the first 500 characters" in page
+
+
+def test_search_page_highlights_and_pages(app, client, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        for number in range(23):
+            factories.solution(company, title=f"Leak finder {number}", summary=f"Finds leaks <b>fast</b> {number}.")
+        db.session.commit()
+    page = client.get("/search?q=leaks").get_data(as_text=True)
+    assert "23 results" in page and page.count('class="mb-3 search-hit"') == 20
+    assert '<mark class="match term0">leaks</mark>' in page
+    assert "&lt;b&gt;fast&lt;/b&gt;" in page  # record text is escaped, only the marks are HTML
+    assert client.get("/search?q=leaks&page=2").get_data(as_text=True).count('class="mb-3 search-hit"') == 3
+    assert client.get("/search?q=leaks&sort=sideways").status_code == 400
+
+
+def test_cli_search_json_shape(app, runner, records):
+    result = runner.invoke(args=["search", "flood", "--json", "--limit", "5"])
+    rows = json.loads(result.output)
+    assert [(row["key"].startswith("sol-"), row["kind"]) for row in rows] == [(True, "solution")]
+    assert set(rows[0]) == {"key", "kind", "score"} and rows[0]["score"] > 0
+
+
+def test_reindex_rebuilds_a_damaged_index(app, runner, records):
+    index_folder = os.path.join(app.instance_path, "search-index")
+    for name in os.listdir(index_folder):
+        if name.endswith(".toc"):
+            with open(os.path.join(index_folder, name), "wb") as handle:
+                handle.write(b"garbage")
+    app.extensions.pop("portal_search_checked", None)
+    assert titles(app, "flood") == ["Semi-basement flood sensor"]  # noticed, rebuilt, answered
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "indexed" in result.output
+
+
+def test_a_missing_or_lagging_index_is_rebuilt(app, records):
+    import shutil
+
+    shutil.rmtree(os.path.join(app.instance_path, "search-index"))
+    app.extensions.pop("portal_search_checked", None)
+    assert titles(app, "flood") == ["Semi-basement flood sensor"]
+    with app.app_context():
+        get_backend().remove(["solution:1"])
+    app.extensions.pop("portal_search_checked", None)  # a new process
+    assert titles(app, "flood") == ["Semi-basement flood sensor"]
+
+
+def _write_many(instance_path, worker, count, errors):
+    from portal.model_types import utcnow
+    from portal.search.documents import Document
+
+    app = build_app(instance_path)
+    try:
+        with app.app_context():
+            backend = get_backend()
+            for number in range(count):
+                backend.add([Document(kind="solution", id=worker * 1000 + number, key=f"sol-{worker}-{number}",
+                                      title=f"worker {worker} item {number}", body="concurrent", public=True,
+                                      organisation_id=1, date=utcnow())])
+    except Exception as error:
+        errors.put(repr(error))
+
+
+def test_several_processes_writing_at_once_lose_nothing(app, instance_path):
+    with app.app_context():
+        get_backend().rebuild([])
+    spawn = multiprocessing.get_context("spawn")
+    errors = spawn.Queue()
+    workers = [spawn.Process(target=_write_many, args=(str(instance_path), worker, 50, errors)) for worker in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert errors.empty(), errors.get()
+    with app.app_context():
+        assert len(get_backend().refs()) == 200
