@@ -199,3 +199,48 @@ def test_several_processes_writing_at_once_lose_nothing(app, instance_path):
     assert errors.empty(), errors.get()
     with app.app_context():
         assert len(get_backend().refs()) == 200
+
+
+@pytest.fixture
+def bilingual(app, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Basement water alarm", summary="Detects urban flooding in homes.",
+                           description="Sensors and alerts.", sectors=["safety"])
+        factories.solution(company, title="Fall sensor for care homes", title_ko="요양원 낙상 센서",
+                           summary="Detects falls.", summary_ko="어르신의 낙상을 감지합니다.",
+                           description="노인이 넘어지면 보호자에게 알립니다.", language="ko", sectors=["health"])
+        factories.solution(company, title="Heat network optimiser", summary="Tunes supply temperatures.",
+                           description="지역난방 공급 온도를 조절합니다.", language="ko", sectors=["energy"])
+        db.session.commit()
+
+
+def test_a_korean_query_reaches_english_text_through_the_glossary(app, bilingual):
+    assert titles(app, "침수") == ["Basement water alarm"]
+    assert titles(app, "침수를") == ["Basement water alarm"]
+
+
+def test_an_english_query_reaches_korean_text_through_the_glossary(app, bilingual):
+    assert titles(app, "elderly") == ["Fall sensor for care homes"]  # the text says 어르신 and 노인
+    assert "Heat network optimiser" in titles(app, "district heating")
+
+
+def test_a_words_own_spelling_ranks_above_its_translations(app, bilingual, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="침수 경보", summary="A Korean title about 침수.", sectors=["safety"])
+        db.session.commit()
+    assert titles(app, "침수")[0] == "침수 경보"
+
+
+def test_glossary_covers_every_sector():
+    from portal.search.glossary import read_concepts
+    from portal.taxonomy import SECTORS
+
+    concepts = read_concepts()
+    assert len(concepts) >= 300
+    assert {sector for sector, _en, _ko in concepts} == set(SECTORS)
+    flooding = next(c for c in concepts if "flooding" in c[1])
+    assert "침수" in flooding[2]
+    elderly = next(c for c in concepts if "elderly" in c[1])
+    assert {"노인", "어르신"} <= set(elderly[2])

@@ -3,23 +3,28 @@
 Operators, quotes and wildcards are not syntax here: people paste text, and
 a stray quote must never turn a search into an error. Each word is analysed
 like the indexed text (stemmed English, Korean with and without particles,
-Hangul grams for compounds).
+Hangul grams for compounds), and glossary terms of one or more words bring
+their translations along.
 """
 from dataclasses import dataclass, field
 
 from .analysis import WORDS, gram_analyzer, terms, text_analyzer
 from .backend import MAX_QUERY_CHARS, MAX_QUERY_TERMS
+from .glossary import LONGEST_TERM_WORDS, expansions
 
+MAX_TRANSLATIONS = 12  # per word; each one widens the query
 _TEXT = text_analyzer()
 _GRAMS = gram_analyzer()
 
 
 @dataclass
 class Word:
+    """One thing to look for: a word, or a glossary term of several words."""
+
     text: str
-    terms: list  # index terms for the title and body fields
-    grams: list  # Hangul grams, all of which must match
-    expansions: list = field(default_factory=list)  # term lists from the glossary
+    alternatives: list  # lists of index terms; a record matches one list when it has all its terms
+    grams: list = field(default_factory=list)  # Hangul grams, all of which must match
+    translations: list = field(default_factory=list)  # term lists from the glossary, weighted lower
 
 
 @dataclass
@@ -28,19 +33,39 @@ class PlannedQuery:
     truncated: bool = False
 
 
-def plan(text):
+def plan(text, glossary=True):
     """The words of a query, capped in length and number."""
     text = (text or "")[: MAX_QUERY_CHARS + 1]
     truncated = len(text) > MAX_QUERY_CHARS
-    words = []
-    seen = set()
+    analysed = []  # (raw word, its index terms)
     for raw in WORDS.findall(text[:MAX_QUERY_CHARS]):
         found = terms(_TEXT, raw)
-        if not found or tuple(found) in seen:
-            continue  # a stop word, or said twice
-        seen.add(tuple(found))
-        words.append(Word(text=raw, terms=found, grams=terms(_GRAMS, raw)))
-        if len(words) == MAX_QUERY_TERMS:
-            truncated = True
-            break
+        if found:
+            analysed.append((raw, found))
+    table = expansions() if glossary else {}
+    words, seen, position = [], set(), 0
+    while position < len(analysed) and len(words) < MAX_QUERY_TERMS:
+        span = _longest_glossary_span(analysed, position, table)
+        chunk = analysed[position:position + span]
+        key = tuple(found[-1] for _raw, found in chunk)
+        position += span
+        if key in seen:
+            continue
+        seen.add(key)
+        raw_text = " ".join(raw for raw, _found in chunk)
+        if span == 1:
+            alternatives = [[term] for term in chunk[0][1]]
+        else:
+            alternatives = [list(key)]
+        words.append(Word(text=raw_text, alternatives=alternatives, grams=terms(_GRAMS, raw_text),
+                          translations=[list(other) for other in table.get(key, [])[:MAX_TRANSLATIONS]]))
+    truncated = truncated or position < len(analysed)
     return PlannedQuery(words=words, truncated=truncated)
+
+
+def _longest_glossary_span(analysed, position, table):
+    """How many words from `position` form the longest glossary term (1 when none does)."""
+    for span in range(min(LONGEST_TERM_WORDS, len(analysed) - position), 1, -1):
+        if tuple(found[-1] for _raw, found in analysed[position:position + span]) in table:
+            return span
+    return 1

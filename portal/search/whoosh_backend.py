@@ -175,16 +175,23 @@ def _escape(text):
     return str(escape(text))
 
 
+TRANSLATION_BOOST = 0.6  # a word's own spelling ranks above its glossary translations
+
+
+def _all_terms(term_list, boost=1.0):
+    """Every term of the list, each in the title or the body."""
+    return And([Or([Term("title", term, boost=boost), Term("body", term, boost=boost)]) for term in term_list])
+
+
 def to_whoosh(planned, every_word):
     """The planned query as Whoosh query objects."""
     if not planned.words:
         return Every()
     groups = []
     for word in planned.words:
-        alternatives = [Term(field, term) for term in word.terms for field in ("title", "body")]
+        alternatives = [_all_terms(terms) for terms in word.alternatives]
+        alternatives += [_all_terms(terms, TRANSLATION_BOOST) for terms in word.translations]
         if word.grams:
             alternatives.append(And([Term("grams", gram) for gram in word.grams]))
-        for expansion in word.expansions:
-            alternatives.extend(And([Term(field, t) for t in expansion]) for field in ("title", "body"))
         groups.append(Or(alternatives))
     return And(groups) if every_word else Or(groups)

@@ -1,0 +1,49 @@
+"""The bilingual smart-city glossary: a query word in one language also looks for its translations.
+
+glossary.tsv holds one concept a line: sector, English terms, Korean terms
+(alternatives separated by "|"). Terms are matched after the same analysis as
+the indexed text, so "flooding", "floods" and "침수를" all find their concept.
+"""
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from .analysis import WORDS, terms, text_analyzer
+
+GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
+LONGEST_TERM_WORDS = 4
+
+
+def term_key(text, analyzer):
+    """A term as a tuple of bare index terms, one per word; () when only stop words."""
+    key = []
+    for raw in WORDS.findall(text):
+        found = terms(analyzer, raw)
+        if found:
+            key.append(found[-1])  # the bare form: Korean without its particle
+    return tuple(key)
+
+
+def read_concepts(path=GLOSSARY_FILE):
+    """[(sector, [english terms], [korean terms])] from the TSV file."""
+    concepts = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        next(rows)  # header
+        for sector, english, korean in rows:
+            concepts.append((sector, english.split("|"), korean.split("|")))
+    return concepts
+
+
+@lru_cache(maxsize=1)
+def expansions():
+    """{term key: [term keys of the same concept, in both languages]}."""
+    analyzer = text_analyzer()
+    table = {}
+    for _sector, english, korean in read_concepts():
+        keys = list(dict.fromkeys(key for key in (term_key(term, analyzer) for term in english + korean) if key))
+        for key in keys:
+            others = [other for other in keys if other != key]
+            table.setdefault(key, [])
+            table[key] += [other for other in others if other not in table[key]]
+    return table
