@@ -31,6 +31,7 @@ class Hit:
     score: float
     title: str
     snippet: str  # HTML-safe, matched words wrapped in <mark>
+    title_ko: str = ""
 
 
 @dataclass

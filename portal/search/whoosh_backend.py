@@ -162,8 +162,9 @@ class WhooshBackend(SearchBackend):
             for hit in page:
                 snippet = hit.highlights("body", top=2) or _escape(hit["body"][:220])
                 score = 0.0 if by_date else round(hit.score or 0.0, 4)
+                title, _newline, title_ko = hit["title"].partition("\n")
                 hits.append(Hit(kind=hit["kind"], id=hit["id"], key=hit["key"], score=score,
-                                title=hit["title"].split("\n")[0], snippet=snippet))
+                                title=title, title_ko=title_ko, snippet=snippet))
         counts = {name: {value: len(numbers) for value, numbers in page.results.groups(name).items() if value}
                   for name in FACETS}
         return SearchResults(hits=hits, total=page.total, page=query.page, per_page=query.per_page, facets=counts)
