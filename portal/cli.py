@@ -75,6 +75,32 @@ def register_commands(app):
         if not rows:
             click.echo("no results")
 
+    @app.cli.command("match")
+    @click.argument("challenge_key")
+    @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
+    @click.option("--json", "as_json", is_flag=True, help='Print [{"key", "score", "reasons"}], best first.')
+    def match(challenge_key, limit, as_json):
+        """Rank solutions for the challenge with CHALLENGE_KEY."""
+        from .challenges.services import get
+        from .errors import NotFound
+        from .matching.services import solutions_for_challenge
+
+        require_current_schema()
+        try:
+            challenge = get(challenge_key)
+        except NotFound:
+            fail(f"no challenge with key {challenge_key!r}")
+        matches = solutions_for_challenge(challenge, limit)
+        rows = [{"key": m.record.key, "score": m.score, "reasons": [r.describe() for r in m.reasons]}
+                for m in matches]
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False))
+            return
+        for row in rows:
+            click.echo(f"{row['score']:.3f}  {row['key']}  ({'; '.join(row['reasons'])})")
+        if not rows:
+            click.echo("no matching solutions")
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load the demo organisations, records and one login per role (idempotent)."""

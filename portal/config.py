@@ -27,6 +27,7 @@ def load(app, overrides=None):
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         SEARCH_BACKEND=os.environ.get("PORTAL_SEARCH_BACKEND", "whoosh"),
+        MATCHING_STRATEGY="text-and-fit",
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..errors import Invalid
 from ..extensions import db
 from ..forms import apply_errors, country_options, options, validate_with
+from ..matching import services as matching
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..taxonomy import SECTORS
@@ -66,7 +67,10 @@ def new():
 @bp.route("/<key>")
 def show(key):
     challenge = services.get_for_view(current_user, key)
-    return render_template("challenges/show.html", challenge=challenge, now=utcnow(),
+    matches = None
+    if matching.can_see_solution_matches(current_user, challenge) and challenge.status != challenge.DRAFT:
+        matches = matching.solutions_for(current_user, challenge)
+    return render_template("challenges/show.html", challenge=challenge, now=utcnow(), matches=matches,
                            can_edit=services.can_edit(current_user, challenge), title=challenge.title)
 
 

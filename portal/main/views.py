@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..challenges import services as challenges
+from ..matching import services as matching
 from ..solutions import services as solutions
 from ..web import safe_next
 
@@ -25,8 +26,11 @@ def index():
 @login_required
 def dashboard():
     organisation = current_user.organisation
+    fitting = None
+    if organisation is not None and organisation.kind == "company":
+        fitting = matching.challenges_for_company(current_user)
     return render_template(
-        "main/dashboard.html", organisation=organisation,
+        "main/dashboard.html", organisation=organisation, fitting=fitting,
         solutions=solutions.of_organisation(current_user, organisation) if organisation else [],
         challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
         title=_("Dashboard"),

@@ -87,6 +87,15 @@ class SearchBackend:
         """Every ref in the index, for checking it against the database."""
         raise NotImplementedError
 
+    def document_frequencies(self, terms):
+        """(number of documents, {term: how many documents hold it}), for weighing terms."""
+        raise NotImplementedError
+
+    def candidates(self, kind, words, limit, exclude_organisation_id=None):
+        """Public records of `kind` matching any of the weighted words, best first:
+        [(id, key, text score, the index terms that matched)]."""
+        raise NotImplementedError
+
 
 def get_backend(app=None):
     """The configured backend, created once per app."""

@@ -8,7 +8,7 @@ their translations along.
 """
 from dataclasses import dataclass, field
 
-from .analysis import WORDS, gram_analyzer, terms, text_analyzer
+from .analysis import HANGUL, WORDS, gram_analyzer, terms, text_analyzer
 from .backend import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .glossary import LONGEST_TERM_WORDS, expansions
 
@@ -22,9 +22,20 @@ class Word:
     """One thing to look for: a word, or a glossary term of several words."""
 
     text: str
+    key: tuple  # the bare index terms, one per word: what identifies it
     alternatives: list  # lists of index terms; a record matches one list when it has all its terms
     grams: list = field(default_factory=list)  # Hangul grams, all of which must match
     translations: list = field(default_factory=list)  # term lists from the glossary, weighted lower
+    weight: float = 1.0
+
+    @property
+    def label(self):
+        """How to show the word: Korean in its bare form ("낙상과" as "낙상"), other words as written."""
+        return " ".join(self.key) if HANGUL.search(self.text) else self.text
+
+    def index_terms(self):
+        """Every index term this word may match, its translations included."""
+        return {term for terms in (*self.alternatives, *self.translations) for term in terms}
 
 
 @dataclass
@@ -36,15 +47,21 @@ class PlannedQuery:
 def plan(text, glossary=True):
     """The words of a query, capped in length and number."""
     text = (text or "")[: MAX_QUERY_CHARS + 1]
-    truncated = len(text) > MAX_QUERY_CHARS
+    words = words_of(text[:MAX_QUERY_CHARS], glossary)
+    truncated = len(text) > MAX_QUERY_CHARS or len(words) > MAX_QUERY_TERMS
+    return PlannedQuery(words=words[:MAX_QUERY_TERMS], truncated=truncated)
+
+
+def words_of(text, glossary=True):
+    """Every distinct word or glossary term of `text`, in order, without caps (callers cap)."""
     analysed = []  # (raw word, its index terms)
-    for raw in WORDS.findall(text[:MAX_QUERY_CHARS]):
+    for raw in WORDS.findall(text or ""):
         found = terms(_TEXT, raw)
         if found:
             analysed.append((raw, found))
     table = expansions() if glossary else {}
     words, seen, position = [], set(), 0
-    while position < len(analysed) and len(words) < MAX_QUERY_TERMS:
+    while position < len(analysed):
         span = _longest_glossary_span(analysed, position, table)
         chunk = analysed[position:position + span]
         key = tuple(found[-1] for _raw, found in chunk)
@@ -53,14 +70,10 @@ def plan(text, glossary=True):
             continue
         seen.add(key)
         raw_text = " ".join(raw for raw, _found in chunk)
-        if span == 1:
-            alternatives = [[term] for term in chunk[0][1]]
-        else:
-            alternatives = [list(key)]
-        words.append(Word(text=raw_text, alternatives=alternatives, grams=terms(_GRAMS, raw_text),
+        alternatives = [[term] for term in chunk[0][1]] if span == 1 else [list(key)]
+        words.append(Word(text=raw_text, key=key, alternatives=alternatives, grams=terms(_GRAMS, raw_text),
                           translations=[list(other) for other in table.get(key, [])[:MAX_TRANSLATIONS]]))
-    truncated = truncated or position < len(analysed)
-    return PlannedQuery(words=words, truncated=truncated)
+    return words
 
 
 def _longest_glossary_span(analysed, position, table):

@@ -16,7 +16,7 @@ from whoosh.writing import CLEAR
 
 from .analysis import gram_analyzer, text_analyzer
 from .backend import FACETS, Hit, SearchBackend, SearchResults
-from .querying import plan
+from .querying import PlannedQuery, plan
 
 LOCK_TIMEOUT_SECONDS = 60
 
@@ -121,6 +121,26 @@ class WhooshBackend(SearchBackend):
         with self._index().searcher() as searcher:
             return {stored["ref"] for stored in searcher.all_stored_fields()}
 
+    def document_frequencies(self, terms):
+        """(number of documents, {term: documents holding it in title or body})."""
+        with self._index().searcher() as searcher:
+            frequencies = {term: max(searcher.doc_frequency("body", term), searcher.doc_frequency("title", term))
+                           for term in terms}
+            return searcher.doc_count(), frequencies
+
+    def candidates(self, kind, words, limit, exclude_organisation_id=None):
+        """Public records of `kind` matching any word, best first: [(id, key, score, matched terms)]."""
+        conditions = [Term("kind", kind), Term("public", "1")]
+        with self._index().searcher() as searcher:
+            query = to_whoosh(PlannedQuery(words=words), every_word=False)
+            mask = Term("organisation_id", str(exclude_organisation_id)) if exclude_organisation_id else None
+            results = searcher.search(query, limit=limit, filter=And(conditions), mask=mask, terms=True)
+            found = []
+            for hit in results:
+                matched = {text.decode() if isinstance(text, bytes) else text for _field, text in hit.matched_terms()}
+                found.append((hit["id"], hit["key"], hit.score, matched))
+            return found
+
     def search(self, query):
         planned = plan(query.text)
         if query.text.strip() and not planned.words:
@@ -194,5 +214,5 @@ def to_whoosh(planned, every_word):
         alternatives += [_all_terms(terms, TRANSLATION_BOOST) for terms in word.translations]
         if word.grams:
             alternatives.append(And([Term("grams", gram) for gram in word.grams]))
-        groups.append(Or(alternatives))
+        groups.append(Or(alternatives, boost=word.weight))
     return And(groups) if every_word else Or(groups)

@@ -1,0 +1,135 @@
+"""Ways of ranking solutions for a challenge (and challenges for a solution), behind one registry.
+
+A strategy turns the source record into a short list of weighted key terms
+(never its whole text: a long OR query is slow and noisy), asks the search
+backend for candidates, and re-ranks them with structured fit. Each match
+carries the reasons a person needs to judge it.
+"""
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..challenges.models import Challenge
+from ..extensions import db
+from ..search.backend import get_backend
+from ..search.querying import words_of
+from ..solutions.models import Solution
+
+# Where a word appears says how much it tells about the record.
+CHALLENGE_FIELDS = {"title": 3.0, "title_ko": 3.0, "summary": 2.0, "summary_ko": 2.0, "problem": 1.0, "outcomes": 1.0}
+SOLUTION_FIELDS = {"title": 3.0, "title_ko": 3.0, "summary": 2.0, "summary_ko": 2.0, "description": 1.0}
+
+
+@dataclass
+class Reason:
+    """Why a record matched: kind is sectors, terms, trl or countries."""
+
+    kind: str
+    values: list
+
+    def describe(self):
+        return f"{self.kind}: {', '.join(map(str, self.values))}"
+
+
+@dataclass
+class Match:
+    record: object
+    score: float  # 0..1
+    reasons: list = field(default_factory=list)
+
+
+def key_words(record, fields, limit):
+    """The `limit` most telling words of a record, weighted by field and rarity (tf-idf)."""
+    weights, words = {}, {}
+    for name, weight in fields.items():
+        for word in words_of(getattr(record, name, "") or ""):
+            words.setdefault(word.key, word)
+            weights[word.key] = weights.get(word.key, 0.0) + weight
+    for tag in getattr(record, "tags", None) or []:
+        for word in words_of(tag):
+            words.setdefault(word.key, word)
+            weights[word.key] = weights.get(word.key, 0.0) + 2.0
+    if not words:
+        return []
+    total, frequencies = get_backend().document_frequencies({word.alternatives[0][0] for word in words.values()})
+    ranked = []
+    for key, word in words.items():
+        rarity = math.log(1 + total / (1 + frequencies.get(word.alternatives[0][0], 0)))
+        ranked.append((weights[key] * rarity, word))
+    ranked.sort(key=lambda pair: pair[0], reverse=True)
+    chosen = [word for _score, word in ranked[:limit]]
+    top = ranked[0][0] or 1.0
+    for score, word in ranked[:limit]:
+        word.weight = round(0.5 + score / top, 3)  # 0.5..1.5: the rarest, most prominent words lead
+    return chosen
+
+
+def matched_words(words, matched_terms):
+    """The source words (as the author wrote them) whose terms or translations matched."""
+    labels = [word.label for word in words if word.index_terms() & matched_terms]
+    return list(dict.fromkeys(labels))
+
+
+class TextAndFit:
+    """Text relevance from the search backend, plus shared sectors, countries and readiness."""
+
+    name = "text-and-fit"
+    key_terms = 12
+    candidates = 60
+    weights = {"text": 0.6, "sectors": 0.25, "countries": 0.1, "trl": 0.05}
+
+    def solutions_for(self, challenge, limit=10):
+        """Public solutions ranked for a challenge."""
+        words = key_words(challenge, CHALLENGE_FIELDS, self.key_terms)
+        found = get_backend().candidates("solution", words, self.candidates) if words else []
+        return self._rank(found, Solution, lambda solution: (challenge, solution), words, limit, with_trl=True)
+
+    def challenges_for(self, solution, now, limit=10):
+        """Public challenges that are open or upcoming, ranked for a solution."""
+        words = key_words(solution, SOLUTION_FIELDS, self.key_terms)
+        found = get_backend().candidates("challenge", words, self.candidates) if words else []
+        matches = self._rank(found, Challenge, lambda challenge: (challenge, solution), words, limit=None)
+        return [match for match in matches if match.record.phase(now) in ("open", "upcoming")][:limit]
+
+    def _rank(self, found, model, pair, words, limit, with_trl=False):
+        """Candidates re-ranked by text share plus structured fit; `pair(record)` gives (challenge, solution)."""
+        records = self._load(model, found)
+        best = max((score for _id, _key, score, _terms in found), default=1.0) or 1.0
+        matches = []
+        for id, _key, score, terms in found:
+            record = records.get(id)
+            if record is None:
+                continue
+            challenge, solution = pair(record)
+            shared = [sector for sector in challenge.sectors if sector in solution.sectors]
+            in_country = challenge.organisation.country in solution.countries
+            fit = (self.weights["text"] * score / best
+                   + self.weights["sectors"] * len(shared) / max(1, len(challenge.sectors))
+                   + self.weights["countries"] * in_country
+                   + self.weights["trl"] * (solution.trl - 1) / 8)
+            reasons = [Reason("sectors", shared)] if shared else []
+            reasons.append(Reason("terms", matched_words(words, terms)))
+            if with_trl:
+                reasons.append(Reason("trl", [solution.trl]))
+            if in_country:
+                reasons.append(Reason("countries", [challenge.organisation.country]))
+            matches.append(Match(record, round(fit, 4), reasons))
+        matches.sort(key=lambda match: (-match.score, match.record.key))
+        return matches[:limit] if limit else matches
+
+    @staticmethod
+    def _load(model, found):
+        ids = [id for id, *_rest in found]
+        return {record.id: record for record in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+STRATEGIES = {TextAndFit.name: TextAndFit}
+
+
+def get_strategy(name):
+    """The strategy registered under `name`."""
+    try:
+        return STRATEGIES[name]()
+    except KeyError:
+        raise RuntimeError(f"unknown matching strategy {name!r}; known: {', '.join(STRATEGIES)}") from None

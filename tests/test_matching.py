@@ -1,0 +1,111 @@
+"""Matching: ranked solutions for a challenge and challenges for a company, with reasons."""
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from portal.challenges.models import Challenge
+from portal.extensions import db
+from portal.matching import services as matching
+from portal.matching.strategies import get_strategy
+from portal.organisations.models import Organisation
+
+from . import factories
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def market(app, world):
+    """A Korean flood challenge, a Danish heating challenge, and solutions that do or do not fit."""
+    with app.test_request_context():
+        alpha = db.session.get(Organisation, world["company_org"])
+        beta = db.session.get(Organisation, world["other_company_org"])
+        seoul = db.session.get(Organisation, world["city_org"])
+        copenhagen = db.session.get(Organisation, world["other_city_org"])
+        factories.solution(alpha, title="Flood early warning for basement homes",
+                           summary="Water-level sensors warn residents before flooding reaches basement homes.",
+                           sectors=["safety", "water-waste"], trl=8, countries=["KR"])
+        factories.solution(beta, title="River flood model", summary="Simulates river flooding for planners.",
+                           sectors=["environment"], trl=5, countries=["SE"])
+        factories.solution(beta, title="Heat pump controller for district heating",
+                           summary="Lowers supply temperatures in district heating networks.",
+                           sectors=["energy"], trl=7, countries=["DK"])
+        factories.solution(alpha, title="Parking app", summary="Find a free parking space.", sectors=["mobility"])
+        factories.challenge(seoul, title="Flood alerts for semi-basement homes",
+                            title_ko="반지하 침수 대응", language="ko", sectors=["safety"],
+                            summary="Residents of semi-basements need early warnings.",
+                            problem="집중호우 때 반지하 주택이 침수됩니다. 주민에게 조기 경보가 필요합니다.",
+                            outcomes="침수 전에 대피할 수 있도록 경보를 보냅니다.")
+        factories.challenge(copenhagen, title="Lower district heating temperatures", sectors=["energy"],
+                            summary="Cut losses in the district heating network.", problem="Losses are high.",
+                            outcomes="Lower supply temperature.")
+        factories.challenge(copenhagen, title="Old flood basement study", sectors=["safety"],
+                            summary="Flooding of basements.", problem="Basements flood.", outcomes="A study.",
+                            opens=TODAY - timedelta(days=90), closes=TODAY - timedelta(days=30))
+        factories.challenge(copenhagen, title="Draft flood idea", status=Challenge.DRAFT, sectors=["safety"],
+                            summary="Flooding basements, a draft.")
+        db.session.commit()
+
+
+def challenge_by_title(title):
+    return db.session.query(Challenge).filter_by(title=title).one()
+
+
+def test_the_fitting_solution_ranks_first_and_says_why(app, market):
+    with app.test_request_context():
+        matches = matching.solutions_for_challenge(challenge_by_title("Flood alerts for semi-basement homes"))
+        assert matches[0].record.title == "Flood early warning for basement homes"
+        reasons = {reason.kind: reason.values for reason in matches[0].reasons}
+        assert reasons["sectors"] == ["safety"]
+        assert reasons["trl"] == [8] and reasons["countries"] == ["KR"]
+        assert "Parking app" not in [match.record.title for match in matches]
+        assert 0 < matches[-1].score <= matches[0].score <= 1
+
+
+def test_a_korean_challenge_reaches_english_solutions_through_the_glossary(app, market):
+    with app.test_request_context():
+        challenge = challenge_by_title("Flood alerts for semi-basement homes")
+        matches = matching.solutions_for_challenge(challenge)
+        terms = next(reason.values for reason in matches[0].reasons if reason.kind == "terms")
+        assert "침수" in terms  # the Korean word found the English "flooding"
+
+
+def test_company_sees_open_challenges_that_fit_not_closed_or_drafts(app, client, world, login, market):
+    login(world["other_company"])
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Challenges that fit your solutions" in page
+    fitting = page.split("Challenges that fit your solutions")[1]
+    assert "Lower district heating temperatures" in fitting
+    assert "Fits your solution" in fitting and "Heat pump controller for district heating" in fitting
+    assert "Old flood basement study" not in fitting and "Draft flood idea" not in fitting
+
+
+def test_only_the_owning_city_and_admins_see_matches_on_a_challenge(app, client, world, login, market):
+    with app.test_request_context():
+        key = challenge_by_title("Flood alerts for semi-basement homes").key
+    for persona, sees in (("city", True), ("admin", True), ("other_city", False), ("company", False),
+                          ("consultant", False)):
+        login(world[persona])
+        page = client.get(f"/challenges/{key}").get_data(as_text=True)
+        assert ("Solutions that fit this challenge" in page) is sees, persona
+    client.post("/logout")
+    assert "Solutions that fit this challenge" not in client.get(f"/challenges/{key}").get_data(as_text=True)
+
+
+def test_cli_match_json_shape_and_errors(app, runner, market):
+    with app.test_request_context():
+        key = challenge_by_title("Lower district heating temperatures").key
+    result = runner.invoke(args=["match", key, "--json", "--limit", "3"])
+    rows = json.loads(result.output)
+    assert rows and set(rows[0]) == {"key", "score", "reasons"}
+    assert rows[0]["key"].startswith("sol-") and any(r.startswith("sectors: energy") for r in rows[0]["reasons"])
+    assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)
+    missing = runner.invoke(args=["match", "ch-nowhere"])
+    assert missing.exit_code == 1 and "no challenge with key 'ch-nowhere'" in missing.output
+
+
+def test_strategies_are_chosen_by_name():
+    assert get_strategy("text-and-fit").name == "text-and-fit"
+    with pytest.raises(RuntimeError, match="unknown matching strategy"):
+        get_strategy("astrology")
