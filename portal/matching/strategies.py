@@ -75,7 +75,7 @@ class TextAndFit:
     """Text relevance from the search backend, plus shared sectors, countries and readiness."""
 
     name = "text-and-fit"
-    key_terms = 12
+    key_terms = 24  # 12 lost the answers to long Korean problem texts (bench/quality.py)
     candidates = 60
     weights = {"text": 0.6, "sectors": 0.25, "countries": 0.1, "trl": 0.05}
 
