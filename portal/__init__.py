@@ -40,7 +40,7 @@ def configure_extensions(app):
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
     from .i18n import configure_i18n
-    from .search import indexing  # noqa: F401 (feeds the index after each commit)
+    from .search import indexing, models  # noqa: F401 (feeds the index after each commit; its table)
     from .security import configure_security
 
     configure_security(app)  # before CSRF, which parses the form

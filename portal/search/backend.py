@@ -107,7 +107,12 @@ def get_backend(app=None):
             from .whoosh_backend import WhooshBackend
 
             backend = WhooshBackend(app.config.get("SEARCH_INDEX_PATH") or f"{app.instance_path}/search-index")
+        elif name == "postgres":
+            from ..extensions import db
+            from .postgres_backend import PostgresBackend
+
+            backend = PostgresBackend(db.engine)
         else:
-            raise RuntimeError(f"unknown search backend {name!r}: use whoosh")
+            raise RuntimeError(f"unknown search backend {name!r}: use whoosh or postgres")
         app.extensions["portal_search"] = backend
     return backend
