@@ -36,6 +36,7 @@ def create_app(test_config=None):
 
 def configure_extensions(app):
     from .accounts.views import configure_login
+    from .alerts.views import configure_alerts
     from .database import configure_database
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
@@ -48,6 +49,7 @@ def configure_extensions(app):
     csrf.init_app(app)
     bootstrap.init_app(app)
     configure_login(app)
+    configure_alerts(app)
     configure_i18n(app)
     register_error_handlers(app)
 
@@ -55,6 +57,7 @@ def configure_extensions(app):
 def configure_blueprints(app):
     from .accounts.views import admin_bp as accounts_admin
     from .accounts.views import bp as accounts
+    from .alerts.views import bp as alerts
     from .challenges.views import bp as challenges
     from .main.views import bp as main
     from .organisations.views import admin_bp as organisations_admin
@@ -63,7 +66,7 @@ def configure_blueprints(app):
     from .solutions.views import bp as solutions
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search):
+                      solutions, challenges, search, alerts):
         app.register_blueprint(blueprint)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from portal.accounts import services as account_services
 from portal.accounts.models import User
+from portal.alerts import services as alert_services
 from portal.challenges.models import Challenge
 from portal.extensions import db
 from portal.organisations.models import Organisation
@@ -91,6 +92,11 @@ CASES = [
     Case("solutions.set_archived", "POST", "/solutions/{archived}/restore", "302 302 404 404 404 404 403"),
     Case("challenges.listing", "GET", "/challenges", same("200")),
     Case("search.results", "GET", "/search?q=sensor", same("200")),
+    Case("alerts.index", "GET", "/alerts", "302 200 200 403 403 403 403"),
+    Case("alerts.create", "POST", "/alerts", "302 302 302 403 403 403 403", (("sector", "energy"),)),
+    Case("alerts.delete", "POST", "/alerts/{alert_id}/delete", "302 302 404 404 404 404 404"),
+    Case("alerts.notifications", "GET", "/notifications", "302 200 200 200 200 200 200"),
+    Case("alerts.mark_read", "POST", "/notifications/read", "302 302 302 302 302 302 302"),
     Case("challenges.new", "GET", "/challenges/new", "302 403 403 200 200 403 403"),
     Case("challenges.new", "POST", "/challenges/new", "302 403 403 422 422 403 403"),
     Case("challenges.show", "GET", "/challenges/{challenge}", same("200")),
@@ -116,6 +122,7 @@ def build_references(app, world, outbox):
             "pending": pending.key, "pending_id": pending.id,
             "other_company_id": world["other_company"],
         }
+        refs["alert_id"] = alert_services.create_alert(db.session.get(User, world["company"]), "flood").id
         account_services.invite(db.session.get(User, world["company"]), "invitee@example.org")
         account_services.request_password_reset("company@example.org")
         db.session.commit()

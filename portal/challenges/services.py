@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..access import is_admin, is_member, require, require_member_of_kind
+from ..alerts.services import notify_new_challenge
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -157,6 +158,7 @@ def publish(actor, challenge):
     challenge.status = Challenge.PUBLISHED
     challenge.published_at = utcnow()
     record(actor, "challenge.published", challenge)
+    notify_new_challenge(challenge)
     return challenge
 
 

@@ -7,6 +7,7 @@ import json
 
 from sqlalchemy import select
 
+from ..alerts.services import notify_new_challenge
 from ..audit.services import record
 from ..challenges import services as challenges
 from ..challenges.models import Challenge
@@ -194,6 +195,7 @@ def load(lists, actor=None):
         _tally(solution, created, counts)
 
     counts = report["challenges"] = {"created": 0, "updated": 0, "unchanged": 0}
+    newly_public = []
     for item in lists["challenges"]:
         challenge, created = _upsert(Challenge, item["key"], counts)
         if challenge.organisation is not owner(item["organisation"]):
@@ -202,9 +204,12 @@ def load(lists, actor=None):
         if challenge.status == Challenge.DRAFT or created:
             challenge.status = Challenge.PUBLISHED
             challenge.published_at = challenge.published_at or utcnow()
+            newly_public.append(challenge)
         _tally(challenge, created, counts)
 
     db.session.flush()
+    for challenge in newly_public:
+        notify_new_challenge(challenge)
     changed = sum(c["created"] + c["updated"] for c in report.values())
     if changed:
         record(actor, "import.loaded", None, report=report)

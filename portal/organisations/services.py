@@ -141,6 +141,11 @@ def verify(actor, organisation_id):
     organisation.rejection_reason = ""
     organisation.verified_at = utcnow()
     record(actor, "organisation.verified", organisation)
+    from ..alerts.services import notify_new_challenge  # challenges depend on organisations, not back
+    from ..challenges.models import Challenge
+
+    for challenge in db.session.scalars(select(Challenge).where(Challenge.organisation_id == organisation.id)):
+        notify_new_challenge(challenge)
     return organisation
 
 
