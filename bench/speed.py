@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from random import Random
 from types import SimpleNamespace
@@ -278,7 +278,7 @@ def generate_solutions(count, seed, first_id=1):
 
     rng = Random(seed)
     writer = Writer(rng, vocabulary())
-    start = datetime(2023, 1, 1)
+    start = datetime(2023, 1, 1, tzinfo=timezone.utc)  # UTC, as records carry it
     documents = []
     for number in range(first_id, first_id + count):
         sectors = sectors_of(rng)
@@ -479,7 +479,7 @@ def measure_backend(name, size, args, folder, progress):
     try:
         backend, index_size, after_build, cleanup = start_backend(name, folder)
     except Exception as error:
-        traceback.print_exc()
+        print(traceback.format_exc()[-2000:], file=sys.stderr)
         return {"skipped": " ".join(str(error).split())[:160] or type(error).__name__}
     try:
         result = {"note": getattr(backend, "bench_note", "")}
@@ -627,7 +627,7 @@ def worker(args):
         else:
             result = measure_backend(args.worker, args.size, args, folder, progress)
     except Exception as error:
-        traceback.print_exc()
+        print(traceback.format_exc()[-2000:], file=sys.stderr)
         result = {"error": f"{type(error).__name__}: {' '.join(str(error).split())[:160]}"}
     Path(args.result).write_text(json.dumps(result), encoding="utf-8")
     progress("done")

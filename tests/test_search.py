@@ -254,3 +254,42 @@ def test_glossary_covers_every_sector():
     assert "침수" in flooding[2]
     elderly = next(c for c in concepts if "elderly" in c[1])
     assert {"노인", "어르신"} <= set(elderly[2])
+
+
+def _rebuild_forever(instance_path, started):
+    from portal.model_types import utcnow
+    from portal.search.documents import Document
+
+    app = build_app(instance_path)
+    with app.app_context():
+        documents = (Document(kind="solution", id=n, key=f"sol-{n}", title=f"item {n}", body="crash " * 50,
+                              public=True, organisation_id=1, date=utcnow()) for n in range(10_000_000))
+
+        def announce():
+            started.set()
+            yield from documents
+
+        get_backend().rebuild(announce())
+
+
+@whoosh_only
+def test_a_crash_in_the_middle_of_a_write_leaves_an_index_that_opens(app, records, instance_path):
+    import signal
+    import time
+
+    assert titles(app, "flood") == ["Semi-basement flood sensor"]
+    spawn = multiprocessing.get_context("spawn")
+    started = spawn.Event()
+    writer = spawn.Process(target=_rebuild_forever, args=(str(instance_path), started))
+    writer.start()
+    assert started.wait(60)
+    time.sleep(1.5)  # well into writing segment files
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.join()
+    # The killed writer's lock and half-written segment do not stop readers or the next writer.
+    assert titles(app, "flood") == ["Semi-basement flood sensor"]
+    with app.test_request_context():
+        solution = db.session.query(Solution).filter_by(title="Demand-responsive village buses").one()
+        solution.title = "After the crash"
+        db.session.commit()
+    assert titles(app, "crash") == ["After the crash"]
