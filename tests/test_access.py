@@ -11,7 +11,7 @@ import pytest
 from portal.accounts import services as account_services
 from portal.accounts.models import User
 from portal.alerts import services as alert_services
-from portal.challenges.models import Challenge
+from portal.challenges.models import Challenge, ChallengeConsultant
 from portal.extensions import db
 from portal.organisations.models import Organisation
 from portal.solutions.models import Solution
@@ -29,7 +29,7 @@ class Case:
     method: str
     path: str  # may name references: {solution}, {draft}, ...
     expected: str  # one status per persona, in PERSONAS order
-    data: tuple = ()
+    data: tuple = ()  # form fields; values may name references too
 
     def __str__(self):
         return f"{self.method} {self.path}"
@@ -104,6 +104,10 @@ CASES = [
     Case("challenges.edit", "GET", "/challenges/{draft}/edit", "302 404 404 200 404 404 403"),
     Case("challenges.edit", "POST", "/challenges/{challenge}/edit", "302 403 403 422 403 403 403"),
     Case("challenges.change_status", "POST", "/challenges/{draft}/publish", "302 404 404 302 404 404 403"),
+    Case("challenges.assign_consultant", "POST", "/challenges/{challenge}/consultants", "302 403 403 302 403 403 403",
+         (("organisation_id", "{consultancy_id}"),)),
+    Case("challenges.remove_consultant", "POST", "/challenges/{challenge}/consultants/{consultancy_id}/remove",
+         "302 403 403 302 403 403 403"),
     Case("challenges.change_status", "POST", "/challenges/{challenge}/close", "302 403 403 302 403 403 302"),
 ]
 
@@ -120,8 +124,10 @@ def build_references(app, world, outbox):
             "challenge": factories.challenge(city_org).key,
             "draft": factories.challenge(city_org, status=Challenge.DRAFT).key,
             "pending": pending.key, "pending_id": pending.id,
-            "other_company_id": world["other_company"],
+            "other_company_id": world["other_company"], "consultancy_id": world["consultancy_org"],
         }
+        challenge = db.session.scalar(db.select(Challenge).where(Challenge.key == refs["challenge"]))
+        challenge.consultants.append(ChallengeConsultant(organisation_id=world["consultancy_org"]))
         refs["alert_id"] = alert_services.create_alert(db.session.get(User, world["company"]), "flood").id
         account_services.invite(db.session.get(User, world["company"]), "invitee@example.org")
         account_services.request_password_reset("company@example.org")
@@ -141,7 +147,7 @@ def test_role_table(app, client, world, outbox, case, persona):
     path = case.path.format(**refs)
     endpoint, _args = app.url_map.bind("localhost").match(path.split("?")[0], method=case.method)
     assert endpoint == case.endpoint, "the table names the wrong endpoint for this path"
-    response = client.open(path, method=case.method, data=dict(case.data))
+    response = client.open(path, method=case.method, data={k: v.format(**refs) for k, v in case.data})
     expected = int(case.expected.split()[PERSONAS.index(persona)])
     assert response.status_code == expected, f"{persona}: {case}"
 

@@ -109,3 +109,21 @@ def test_strategies_are_chosen_by_name():
     assert get_strategy("text-and-fit").name == "text-and-fit"
     with pytest.raises(RuntimeError, match="unknown matching strategy"):
         get_strategy("astrology")
+
+
+def test_an_assigned_consultancy_sees_the_matches(app, client, world, login, market):
+    with app.test_request_context():
+        key = challenge_by_title("Flood alerts for semi-basement homes").key
+    login(world["city"])
+    response = client.post(f"/challenges/{key}/consultants", data={"organisation_id": world["consultancy_org"]})
+    assert response.status_code == 302
+    page = client.post(f"/challenges/{key}/consultants", data={"organisation_id": world["company_org"]},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Choose a verified consultancy." in page  # a company cannot be assigned as a consultancy
+    login(world["consultant"])
+    assert "Solutions that fit this challenge" in client.get(f"/challenges/{key}").get_data(as_text=True)
+    assert "Flood alerts for semi-basement homes" in client.get("/dashboard").get_data(as_text=True)
+    login(world["city"])
+    client.post(f"/challenges/{key}/consultants/{world['consultancy_org']}/remove")
+    login(world["consultant"])
+    assert "Solutions that fit this challenge" not in client.get(f"/challenges/{key}").get_data(as_text=True)

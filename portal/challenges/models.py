@@ -55,6 +55,7 @@ class Challenge(HasSectors, db.Model):
     sector_list = association_proxy(
         "_sector_rows", "sector", creator=lambda slug: ChallengeSector(sector=slug)
     )
+    consultants = db.relationship("ChallengeConsultant", cascade="all, delete-orphan", lazy="selectin")
 
     __table_args__ = (
         db.CheckConstraint("budget_min >= 0 AND budget_min <= budget_max", name="budget"),
@@ -91,3 +92,15 @@ class ChallengeSector(db.Model):
         db.Integer, db.ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True
     )
     sector = db.Column(db.String(40), primary_key=True, index=True)
+
+
+class ChallengeConsultant(db.Model):
+    """A consultancy the city assigned to facilitate a challenge; its members see the challenge's matches."""
+
+    __tablename__ = "challenge_consultants"
+
+    challenge_id = db.Column(db.Integer, db.ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id = db.Column(db.Integer, db.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    assigned_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    organisation = db.relationship("Organisation")

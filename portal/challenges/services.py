@@ -23,7 +23,7 @@ from ..validation import (
     check_text,
     parse_date,
 )
-from .models import SUMMARY_MAX, TEXT_MAX, TITLE_MAX, Challenge, ChallengeSector
+from .models import SUMMARY_MAX, TEXT_MAX, TITLE_MAX, Challenge, ChallengeConsultant, ChallengeSector
 
 PHASES = ("upcoming", "open", "closed")
 
@@ -79,6 +79,49 @@ def apply(challenge, data):
     challenge.opens_at, challenge.closes_at = day_bounds(
         challenge.opens, challenge.closes, challenge.organisation.timezone
     )
+
+
+def consultancies():
+    """Verified consultancies a city can assign."""
+    return db.session.scalars(select(Organisation).where(
+        Organisation.kind == "consultancy", Organisation.verification == Organisation.VERIFIED,
+    ).order_by(Organisation.name)).all()
+
+
+def is_assigned_consultant(user, challenge):
+    """Whether the user works for a consultancy assigned to the challenge."""
+    return bool(getattr(user, "is_authenticated", False) and user.organisation_id and any(
+        row.organisation_id == user.organisation_id for row in challenge.consultants))
+
+
+def assign_consultancy(actor, challenge, organisation_id):
+    """The city assigns a verified consultancy to facilitate its challenge."""
+    require(can_edit(actor, challenge))
+    consultancy = db.session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
+    if consultancy is None or consultancy.kind != "consultancy" or not consultancy.is_verified:
+        raise Invalid({"consultancy": _l("Choose a verified consultancy.")})
+    if any(row.organisation_id == consultancy.id for row in challenge.consultants):
+        raise Invalid({"consultancy": _l("This consultancy is assigned already.")})
+    challenge.consultants.append(ChallengeConsultant(organisation_id=consultancy.id))
+    record(actor, "challenge.consultant_assigned", challenge, organisation=consultancy.key)
+
+
+def unassign_consultancy(actor, challenge, organisation_id):
+    """The city removes a consultancy from its challenge."""
+    require(can_edit(actor, challenge))
+    row = next((row for row in challenge.consultants if row.organisation_id == organisation_id), None)
+    if row is None:
+        raise NotFound()
+    challenge.consultants.remove(row)
+    record(actor, "challenge.consultant_removed", challenge, organisation=row.organisation.key)
+
+
+def assigned_to(user):
+    """Challenges the user's consultancy is assigned to."""
+    if not getattr(user, "organisation_id", None):
+        return []
+    return db.session.scalars(select(Challenge).join(ChallengeConsultant).where(
+        ChallengeConsultant.organisation_id == user.organisation_id).order_by(Challenge.closes_at)).all()
 
 
 def refresh_instants(organisation):

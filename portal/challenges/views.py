@@ -70,8 +70,10 @@ def show(key):
     matches = None
     if matching.can_see_solution_matches(current_user, challenge) and challenge.status != challenge.DRAFT:
         matches = matching.solutions_for(current_user, challenge)
+    can_edit = services.can_edit(current_user, challenge)
     return render_template("challenges/show.html", challenge=challenge, now=utcnow(), matches=matches,
-                           can_edit=services.can_edit(current_user, challenge), title=challenge.title)
+                           can_edit=can_edit, consultancies=services.consultancies() if can_edit else [],
+                           title=challenge.title)
 
 
 @bp.route("/<key>/edit", methods=["GET", "POST"])
@@ -91,6 +93,28 @@ def edit(key):
             return redirect(url_for("challenges.show", key=challenge.key))
     return form_page("challenges/edit.html", form, challenge=challenge,
                      title=_("Edit %(title)s", title=challenge.title))
+
+
+@bp.route("/<key>/consultants", methods=["POST"])
+@login_required
+def assign_consultant(key):
+    challenge = services.get_for_view(current_user, key)
+    try:
+        services.assign_consultancy(current_user, challenge, request.form.get("organisation_id", type=int))
+    except Invalid as error:
+        flash(" ".join(map(str, error.errors.values())), "danger")
+    else:
+        flash(_("The consultancy is assigned and can see this challenge's matches."), "success")
+    return redirect(url_for("challenges.show", key=key))
+
+
+@bp.route("/<key>/consultants/<int:organisation_id>/remove", methods=["POST"])
+@login_required
+def remove_consultant(key, organisation_id):
+    challenge = services.get_for_view(current_user, key)
+    services.unassign_consultancy(current_user, challenge, organisation_id)
+    flash(_("The consultancy is no longer assigned."), "success")
+    return redirect(url_for("challenges.show", key=key))
 
 
 @bp.route("/<key>/<any(publish, close):action>", methods=["POST"])

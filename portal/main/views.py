@@ -26,11 +26,13 @@ def index():
 @login_required
 def dashboard():
     organisation = current_user.organisation
-    fitting = None
+    fitting, assigned = None, []
     if organisation is not None and organisation.kind == "company":
         fitting = matching.challenges_for_company(current_user)
+    if organisation is not None and organisation.kind == "consultancy":
+        assigned = challenges.assigned_to(current_user)
     return render_template(
-        "main/dashboard.html", organisation=organisation, fitting=fitting,
+        "main/dashboard.html", organisation=organisation, fitting=fitting, assigned=assigned,
         solutions=solutions.of_organisation(current_user, organisation) if organisation else [],
         challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
         title=_("Dashboard"),

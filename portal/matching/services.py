@@ -16,8 +16,9 @@ def strategy():
 
 
 def can_see_solution_matches(user, challenge):
-    """The city that owns the challenge, and admins. (Consultants join with co-creation workspaces.)"""
-    return challenges.can_edit(user, challenge) or is_admin(user)
+    """The city that owns the challenge, consultants assigned to it, and admins."""
+    return (challenges.can_edit(user, challenge) or challenges.is_assigned_consultant(user, challenge)
+            or is_admin(user))
 
 
 def solutions_for(user, challenge, limit=10):
