@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..accounts.services import create_user
+from ..challenges import services as challenges
+from ..challenges.models import ChallengeConsultant
 from ..extensions import db
 from ..imports.services import load
 from ..organisations import services as organisations
@@ -66,6 +68,11 @@ def seed(today=None):
     if db.session.scalar(select(User.id).where(User.email == email)) is None:
         pending = organisations.create(PENDING_ORGANISATION)
         _ensure_user(email, name, pending, locale=locale)
+    # The demo consultancy facilitates one challenge, so its login shows matches.
+    challenge = challenges.get("ch-copenhagen-v2g-hubs")
+    consultancy = organisations.get("nordbro-advisory")
+    if not any(row.organisation_id == consultancy.id for row in challenge.consultants):
+        challenge.consultants.append(ChallengeConsultant(organisation_id=consultancy.id))
     db.session.flush()
     logins = [(role, email, PASSWORD) for role, email, *_ in LOGINS]
     return logins + [("pending", PENDING_LOGIN[1], PASSWORD)]
