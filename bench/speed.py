@@ -34,7 +34,8 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from random import Random
 from types import SimpleNamespace
@@ -47,6 +48,7 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 GLOSSARY = ROOT / "portal" / "search" / "glossary.tsv"
 ADDS = 50
 WARM_UPS = 5
+ZIPF_OFFSET = 2  # phrase weights 1 / (rank + 2): a few common terms, a long tail of rare ones
 TARGETS = {  # size -> what the figures must meet
     10000: "search p95 ≤ 50 ms, match p95 ≤ 100 ms",
     100000: "match p95 ≤ 500 ms and below the FTS5 whole-text OR p95",
@@ -181,17 +183,27 @@ def particle(word, name):
 
 
 def vocabulary():
-    """{sector: ([English phrases], [Korean phrases])}: the lists above plus glossary.tsv."""
-    vocab = {sector: (list(english), list(korean)) for sector, (english, korean) in SECTORS.items()}
+    """{sector: {"en": [phrases], "ko": [phrases]}}: the lists above, then the other terms of glossary.tsv,
+    with cumulative Zipf weights under "en~" and "ko~" (the first phrases are the most common ones)."""
+    vocab = {sector: {"en": list(english), "ko": list(korean)} for sector, (english, korean) in SECTORS.items()}
     with open(GLOSSARY, encoding="utf-8") as handle:
         for line in handle:
             parts = line.rstrip("\n").split("\t")
             if line.startswith("#") or len(parts) != 3 or parts[0] not in vocab:
                 continue
-            english, korean = vocab[parts[0]]
-            english += [term for term in parts[1].split("|") if term and term not in english]
-            korean += [term for term in parts[2].split("|") if term and term not in korean]
+            for language, terms in (("en", parts[1]), ("ko", parts[2])):
+                known = vocab[parts[0]][language]
+                known += [term for term in terms.split("|") if term and term not in known]
+    for phrases in vocab.values():
+        for language in ("en", "ko"):
+            phrases[language + "~"] = list(accumulate(1 / (rank + ZIPF_OFFSET)
+                                                      for rank in range(len(phrases[language]))))
     return vocab
+
+
+def pick_term(rng, phrases, language):
+    """A phrase of one sector's vocabulary, common ones more often (word use is Zipfian)."""
+    return rng.choices(phrases[language], cum_weights=phrases[language + "~"])[0]
 
 
 class Writer:
@@ -202,7 +214,7 @@ class Writer:
 
     def term(self, sectors, language):
         sector = self.rng.choice(sectors) if self.rng.random() < 0.85 else self.rng.choice(list(self.vocab))
-        return self.rng.choice(self.vocab[sector][0 if language == "en" else 1])
+        return pick_term(self.rng, self.vocab[sector], language)
 
     def slots(self, sectors, language):
         words = EN if language == "en" else KO
@@ -278,7 +290,7 @@ def generate_solutions(count, seed, first_id=1):
 
     rng = Random(seed)
     writer = Writer(rng, vocabulary())
-    start = datetime(2023, 1, 1, tzinfo=timezone.utc)  # UTC, as records carry it
+    start = datetime(2023, 1, 1, tzinfo=UTC)  # UTC, as records carry it
     documents = []
     for number in range(first_id, first_id + count):
         sectors = sectors_of(rng)
@@ -334,10 +346,12 @@ def generate_queries(count, seed):
     for _ in range(count):
         sector = rng.choice(list(SECTORS))
         language = "ko" if rng.random() < 1 / 3 else "en"
-        phrases = vocab[sector][0 if language == "en" else 1]
-        pool = list(dict.fromkeys(word for phrase in phrases for word in phrase.split()
-                                  if len(word) >= (2 if language == "ko" else 3)))
-        words = rng.sample(pool, min(len(pool), rng.choice((1, 1, 2, 2, 2, 3))))
+        words = []
+        for _ in range(rng.choice((1, 1, 2, 2, 2, 3))):
+            pool = [word for word in pick_term(rng, vocab[sector], language).split()
+                    if len(word) >= (2 if language == "ko" else 3) and word not in words]
+            if pool:
+                words.append(rng.choice(pool))
         if language == "ko":
             words = [particle(word, rng.choice(list(PARTICLES))) if rng.random() < 0.4 else word for word in words]
         queries.append({"text": " ".join(words), "sector": sector, "language": language})
@@ -389,7 +403,8 @@ def folder_mb(path):
 
 
 def start_backend(name, folder):
-    """(backend, size in MB or None, after-build hook, cleanup) for a backend in a fresh app context."""
+    """The backend in a fresh app context, with its index size (MB or None), an after-build hook, a cleanup
+    and a note for the report."""
     from portal import create_app
     from portal.extensions import db
     from portal.search.backend import get_backend
@@ -402,7 +417,8 @@ def start_backend(name, folder):
         context.push()
         backend = get_backend(app)
         path = getattr(backend, "path", None) or f"{app.instance_path}/search-index"
-        return backend, lambda: folder_mb(path), lambda: None, context.pop
+        return SimpleNamespace(backend=backend, size=lambda: folder_mb(path), after_build=lambda: None,
+                               cleanup=context.pop, note="")
 
     from sqlalchemy import create_engine, text
 
@@ -460,8 +476,8 @@ def start_backend(name, folder):
 
     with db.engine.connect() as connection:
         server = connection.scalar(text("SHOW server_version"))
-    backend.bench_note = f"PostgreSQL {server}, table {table or 'unknown'}; ANALYZE after build (untimed)"
-    return backend, size, after_build, cleanup
+    return SimpleNamespace(backend=backend, size=size, after_build=after_build, cleanup=cleanup,
+                           note=f"PostgreSQL {server}, table {table or 'unknown'}; ANALYZE after build (untimed)")
 
 
 def measure_backend(name, size, args, folder, progress):
@@ -477,12 +493,13 @@ def measure_backend(name, size, args, folder, progress):
     warm_challenges = generate_challenges(2, args.seed + 12)
     progress("starting backend")
     try:
-        backend, index_size, after_build, cleanup = start_backend(name, folder)
+        started = start_backend(name, folder)
     except Exception as error:
         print(traceback.format_exc()[-2000:], file=sys.stderr)
         return {"skipped": " ".join(str(error).split())[:160] or type(error).__name__}
+    backend, index_size = started.backend, started.size
     try:
-        result = {"note": getattr(backend, "bench_note", "")}
+        result = {"note": started.note}
         rss_before = maxrss_mb()
         progress(f"building the index of {size:,} documents")
         start = time.perf_counter()
@@ -490,7 +507,7 @@ def measure_backend(name, size, args, folder, progress):
         result["build_s"] = round(time.perf_counter() - start, 2)
         result["rss_build_mb"] = round(maxrss_mb(), 1)
         result["rss_before_mb"] = round(rss_before, 1)
-        after_build()
+        started.after_build()
         result["size_mb"] = index_size()
         progress(f"built in {result['build_s']} s")
 
@@ -512,7 +529,8 @@ def measure_backend(name, size, args, folder, progress):
             words = key_words(challenge, CHALLENGE_FIELDS, strategy.key_terms)
             middle = time.perf_counter()
             found = backend.candidates("solution", words, strategy.candidates) if words else []
-            return middle - start, time.perf_counter() - middle, len(words), len(found)
+            translations = sum(len(word.translations) for word in words)
+            return middle - start, time.perf_counter() - middle, len(words), len(found), translations
 
         def plain(query):
             return backend.search(SearchQuery(text=query["text"]))
@@ -540,13 +558,14 @@ def measure_backend(name, size, args, folder, progress):
         result["candidates"] = percentiles([found[1] for _, found in matches])
         result["match_words_mean"] = round(sum(found[2] for _, found in matches) / len(matches), 1)
         result["match_found_mean"] = round(sum(found[3] for _, found in matches) / len(matches), 1)
+        result["match_translations_mean"] = round(sum(found[4] for _, found in matches) / len(matches), 1)
         result["add"] = percentiles([seconds for seconds, _ in
                                      timed(lambda document: backend.add([document]), extra, progress, "add")])
         result["size_after_adds_mb"] = index_size()
         result["rss_peak_mb"] = round(maxrss_mb(), 1)
         return result
     finally:
-        cleanup()
+        started.cleanup()
 
 
 FTS_WORD = re.compile(r"\w+")  # bench/quality.py's baseline
@@ -688,7 +707,8 @@ def note_lines(results, seconds):
         if "key_words" in result:
             parts.append(f"match = key_words {pair(result['key_words'])} ms (document_frequencies "
                          f"{pair(result['frequencies'])}) + candidates {pair(result['candidates'])} ms, "
-                         f"{result['match_words_mean']} words, {result['match_found_mean']} found")
+                         f"{result['match_words_mean']} key words with {result['match_translations_mean']} glossary "
+                         f"translations, {result['match_found_mean']} found")
             parts.append(f"searches: {result['search_hits_mean']} hits on average, "
                          f"{result['search_broadened']:.0%} broadened to OR, {result['search_empty']:.0%} empty")
             if result.get("size_after_adds_mb") is not None:

@@ -24,7 +24,7 @@ class Document:
     body: str  # summaries and longer text, in whichever languages the record has
     public: bool  # anyone may find it
     organisation_id: int  # its members may find it while it is not public
-    date: datetime
+    date: datetime  # timezone-aware (UTC), as every stored time in the portal
     language: str = "en"
     sectors: list = field(default_factory=list)
     countries: list = field(default_factory=list)
