@@ -96,6 +96,7 @@ class TextAndFit:
         """Candidates re-ranked by text share plus structured fit; `pair(record)` gives (challenge, solution)."""
         records = self._load(model, found)
         best = max((score for _id, _key, score, _terms in found), default=1.0) or 1.0
+        total_weight = sum(word.weight for word in words) or 1.0
         matches = []
         for id, _key, score, terms in found:
             record = records.get(id)
@@ -104,7 +105,10 @@ class TextAndFit:
             challenge, solution = pair(record)
             shared = [sector for sector in challenge.sectors if sector in solution.sectors]
             in_country = challenge.organisation.country in solution.countries
-            fit = (self.weights["text"] * score / best
+            # Relative rank among the candidates, tempered by how much of the source's key words
+            # the candidate covers, so the best of a weak field does not look like a strong fit.
+            coverage = sum(word.weight for word in words if word.index_terms() & terms) / total_weight
+            fit = (self.weights["text"] * (score / best + coverage) / 2
                    + self.weights["sectors"] * len(shared) / max(1, len(challenge.sectors))
                    + self.weights["countries"] * in_country
                    + self.weights["trl"] * (solution.trl - 1) / 8)
