@@ -25,11 +25,12 @@ def require(condition, reason=None):
         raise NotAllowed(reason)
 
 
+def is_member_of_kind(user, kind):
+    """Whether the user belongs to an organisation of this kind (city, company, consultancy)."""
+    return is_authenticated(user) and user.organisation is not None and user.organisation.kind == kind
+
+
 def require_member_of_kind(user, kind):
     """The user belongs to an organisation of this kind; returns that organisation."""
-    require(
-        is_authenticated(user) and user.organisation is not None
-        and user.organisation.kind == kind,
-        None,
-    )
+    require(is_member_of_kind(user, kind))
     return user.organisation

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from ..access import is_authenticated, require, require_member_of_kind
+from ..access import is_authenticated, is_member_of_kind, require, require_member_of_kind
 from ..accounts.models import User
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -16,6 +16,11 @@ from .models import QUERY_MAX, Alert, Notification
 
 MAX_ALERTS = 50
 _TEXT, _GRAMS = text_analyzer(), gram_analyzer()
+
+
+def can_set_alerts(user):
+    """Company members follow new challenges with alerts."""
+    return is_member_of_kind(user, "company")
 
 
 def my_alerts(user):

@@ -44,7 +44,7 @@ def delete(alert_id):
 @login_required
 def notifications():
     return render_template("alerts/notifications.html", notifications=services.notifications(current_user),
-                           title=_("Notifications"))
+                           can_set_alerts=services.can_set_alerts(current_user), title=_("Notifications"))
 
 
 @bp.route("/notifications/read", methods=["POST"])

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..access import is_admin, is_member, require, require_member_of_kind
+from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
 from ..alerts.services import notify_new_challenge
 from ..audit.services import record
 from ..errors import Invalid, NotFound
@@ -130,6 +130,11 @@ def refresh_instants(organisation):
         challenge.opens_at, challenge.closes_at = day_bounds(
             challenge.opens, challenge.closes, organisation.timezone
         )
+
+
+def can_create(user):
+    """Whether the user may add challenges."""
+    return is_member_of_kind(user, "city")
 
 
 def require_can_create(user):

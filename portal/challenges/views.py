@@ -42,7 +42,8 @@ def listing():
     args = {k: v for k, v in request.args.items() if k not in ("page", "phase") and v}
     status = 200 if not form.errors else 400
     return render_template("challenges/listing.html", form=form, pagination=pagination, phase=phase,
-                           phases=services.PHASES, args=args, now=utcnow(), title=_("Challenges")), status
+                           phases=services.PHASES, args=args, now=utcnow(),
+                           can_create=services.can_create(current_user), title=_("Challenges")), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -91,7 +91,7 @@ class SearchBackend:
         """(number of documents, {term: how many documents hold it}), for weighing terms."""
         raise NotImplementedError
 
-    def candidates(self, kind, words, limit, exclude_organisation_id=None):
+    def candidates(self, kind, words, limit):
         """Public records of `kind` matching any of the weighted words, best first:
         [(id, key, text score, the index terms that matched)]."""
         raise NotImplementedError

@@ -116,7 +116,7 @@ class PostgresBackend(SearchBackend):
                     select(func.count()).select_from(TABLE).where(TABLE.c.terms.op("@@")(query)))
             return total, frequencies
 
-    def candidates(self, kind, words, limit, exclude_organisation_id=None):
+    def candidates(self, kind, words, limit):
         literal = tsquery_literal(PlannedQuery(words=words), every_word=False)
         if literal is None:
             return []
@@ -129,8 +129,6 @@ class PostgresBackend(SearchBackend):
         statement = (select(TABLE.c.record_id, TABLE.c.key, rank.label("rank"), matched.label("matched"))
                      .where(TABLE.c.kind == kind, TABLE.c.public.is_(True), TABLE.c.terms.op("@@")(query))
                      .order_by(rank.desc(), TABLE.c.ref).limit(limit))
-        if exclude_organisation_id:
-            statement = statement.where(TABLE.c.organisation_id != exclude_organisation_id)
         with self.engine.connect() as connection:
             return [(row.record_id, row.key, float(row.rank), set(row.matched or []))
                     for row in connection.execute(statement)]

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..alerts.services import can_set_alerts
 from ..taxonomy import CONTENT_LANGUAGES, ORGANISATION_KINDS, SECTORS
 from ..web import page_arg
 from . import services
@@ -30,5 +31,5 @@ def results():
     return render_template(
         "search/results.html", text=text, kind=kind, sort=sort, filters=filters, found=found, args=args,
         message=message, kinds=KINDS, sector_labels=SECTORS, language_labels=CONTENT_LANGUAGES,
-        organisation_kinds=ORGANISATION_KINDS, title=_("Search"),
+        organisation_kinds=ORGANISATION_KINDS, can_save_alert=can_set_alerts(current_user), title=_("Search"),
     ), status

@@ -128,13 +128,12 @@ class WhooshBackend(SearchBackend):
                            for term in terms}
             return searcher.doc_count(), frequencies
 
-    def candidates(self, kind, words, limit, exclude_organisation_id=None):
+    def candidates(self, kind, words, limit):
         """Public records of `kind` matching any word, best first: [(id, key, score, matched terms)]."""
         conditions = [Term("kind", kind), Term("public", "1")]
         with self._index().searcher() as searcher:
             query = to_whoosh(PlannedQuery(words=words), every_word=False)
-            mask = Term("organisation_id", str(exclude_organisation_id)) if exclude_organisation_id else None
-            results = searcher.search(query, limit=limit, filter=And(conditions), mask=mask, terms=True)
+            results = searcher.search(query, limit=limit, filter=And(conditions), terms=True)
             found = []
             for hit in results:
                 matched = {text.decode() if isinstance(text, bytes) else text for _field, text in hit.matched_terms()}

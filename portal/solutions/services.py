@@ -2,7 +2,7 @@
 from flask import current_app
 from sqlalchemy import select
 
-from ..access import is_admin, is_member, require, require_member_of_kind
+from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -55,6 +55,11 @@ def apply(solution, data):
     tags = [tag.strip().lower() for tag in data.get("tags") or []]
     if tags != solution.tags:
         solution.tags = tags
+
+
+def can_create(user):
+    """Whether the user may add solutions."""
+    return is_member_of_kind(user, "company")
 
 
 def require_can_create(user):

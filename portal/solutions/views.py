@@ -44,8 +44,8 @@ def catalogue():
     pagination = services.catalogue(page=page_arg(), **filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status = 200 if not form.errors else 400
-    return render_template("solutions/catalogue.html", form=form, pagination=pagination,
-                           args=args, title=_("Solutions")), status
+    return render_template("solutions/catalogue.html", form=form, pagination=pagination, args=args,
+                           can_create=services.can_create(current_user), title=_("Solutions")), status
 
 
 def _form(solution=None):
