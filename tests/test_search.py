@@ -293,3 +293,38 @@ def test_a_crash_in_the_middle_of_a_write_leaves_an_index_that_opens(app, record
         solution.title = "After the crash"
         db.session.commit()
     assert titles(app, "crash") == ["After the crash"]
+
+
+def _document(number, title, body, public=True):
+    from portal.model_types import utcnow
+    from portal.search.documents import Document
+
+    return Document(kind="solution", id=number, key=f"sol-{number}", title=title, body=body, public=public,
+                    organisation_id=1, date=utcnow())
+
+
+def test_matching_scores_as_whoosh_scores_the_same_or_query(tmp_path):
+    """The NumPy scorer matching uses gives the scores of Whoosh's BM25F, across segments and deletions."""
+    from whoosh.query import And, Or, Term
+
+    from portal.search.querying import words_of
+    from portal.search.whoosh_backend import WhooshBackend
+
+    backend = WhooshBackend(tmp_path / "index")
+    backend.rebuild([_document(n, f"pump {n}", "heat pump for district heating " * (n % 3 + 1)) for n in range(1, 9)])
+    backend.add([_document(20, "Heat pump controller", "Controls the heat pump of a district heating network.")])
+    backend.add([_document(3, "Leak finder", "Finds heat leaks in district heating pipes.")])  # replaces one
+    backend.add([_document(21, "Hidden heat pump", "A heat pump nobody may see.", public=False)])
+    words = words_of("heat pump", glossary=False)
+    for word in words:
+        word.weight = 1.0
+    found = backend.candidates("solution", words, 50)
+    with backend._index().searcher() as searcher:
+        terms = [term for word in words for term in word.alternatives[0]]
+        query = Or([Term(field, term) for term in terms for field in ("title", "body")])
+        expected = {hit["key"]: hit.score for hit in searcher.search(
+            query, limit=None, filter=And([Term("kind", "solution"), Term("public", "1")]))}
+        assert len(searcher.reader().leaf_readers()) > 1  # the adds made segments of their own
+    assert {key: pytest.approx(score, rel=1e-4) for _id, key, score, _terms in found} == expected
+    assert [key for _id, key, _score, _terms in found].count("sol-3") == 1 and "sol-21" not in expected
+    assert all(terms == ({"heat"} if key == "sol-3" else {"heat", "pump"}) for _id, key, _score, terms in found)

@@ -13,6 +13,7 @@ from .backend import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .glossary import LONGEST_TERM_WORDS, expansions
 
 MAX_TRANSLATIONS = 12  # per word; each one widens the query
+TRANSLATION_BOOST = 0.6  # a word's own spelling ranks above its glossary translations
 _TEXT = text_analyzer()
 _GRAMS = gram_analyzer()
 
@@ -36,6 +37,15 @@ class Word:
     def index_terms(self):
         """Every index term this word may match, its translations included."""
         return {term for terms in (*self.alternatives, *self.translations) for term in terms}
+
+    def units(self):
+        """What a record may hold to match this word, as (terms, where, boost): all the terms must be there,
+        `where` is "text" (title or body) or "grams"; the boost includes the word's weight."""
+        units = [(tuple(terms), "text", self.weight) for terms in self.alternatives]
+        units += [(tuple(terms), "text", self.weight * TRANSLATION_BOOST) for terms in self.translations]
+        if self.grams:
+            units.append((tuple(self.grams), "grams", self.weight))
+        return units
 
 
 @dataclass

@@ -16,7 +16,8 @@ from whoosh.writing import CLEAR
 
 from .analysis import gram_analyzer, text_analyzer
 from .backend import FACETS, Hit, SearchBackend, SearchResults
-from .querying import PlannedQuery, plan
+from .querying import TRANSLATION_BOOST, plan
+from .whoosh_scoring import TEXT_FIELDS, top_documents
 
 LOCK_TIMEOUT_SECONDS = 60
 
@@ -130,14 +131,14 @@ class WhooshBackend(SearchBackend):
 
     def candidates(self, kind, words, limit):
         """Public records of `kind` matching any word, best first: [(id, key, score, matched terms)]."""
-        conditions = [Term("kind", kind), Term("public", "1")]
+        units = [(terms, TEXT_FIELDS if where == "text" else ("grams",), boost)
+                 for word in words for terms, where, boost in word.units()]
         with self._index().searcher() as searcher:
-            query = to_whoosh(PlannedQuery(words=words), every_word=False)
-            results = searcher.search(query, limit=limit, filter=And(conditions), terms=True)
+            best = top_documents(searcher, units, [("kind", kind), ("public", "1")], limit)
             found = []
-            for hit in results:
-                matched = {text.decode() if isinstance(text, bytes) else text for _field, text in hit.matched_terms()}
-                found.append((hit["id"], hit["key"], hit.score, matched))
+            for docnum, score, matched in best:
+                stored = searcher.stored_fields(docnum)
+                found.append((stored["id"], stored["key"], score, matched))
             return found
 
     def search(self, query):
@@ -193,9 +194,6 @@ def _escape(text):
     from markupsafe import escape
 
     return str(escape(text))
-
-
-TRANSLATION_BOOST = 0.6  # a word's own spelling ranks above its glossary translations
 
 
 def _all_terms(term_list, boost=1.0):
