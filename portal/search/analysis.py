@@ -26,11 +26,15 @@ KOREAN_SUFFIXES = sorted({
 }, key=len, reverse=True)
 
 
+_SUFFIX_LENGTHS = sorted({len(suffix) for suffix in KOREAN_SUFFIXES}, reverse=True)
+_SUFFIX_SET = set(KOREAN_SUFFIXES)
+
+
 def strip_korean_suffix(word):
-    """The word without one trailing particle or ending, or None if there is none to remove."""
-    for suffix in KOREAN_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            return word[: -len(suffix)]
+    """The word without one trailing particle or ending (the longest that fits), or None if there is none."""
+    for length in _SUFFIX_LENGTHS:
+        if len(word) - length >= 2 and word[-length:] in _SUFFIX_SET:
+            return word[:-length]
     return None
 
 

@@ -5,19 +5,21 @@ up at once, losing the write), and every commit replaces the table of
 contents atomically, so a crash mid-write leaves the previous index readable.
 """
 import fcntl
+import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import index, sorting
+import numpy as np
+from whoosh import index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.query import And, Every, Or, Term
 from whoosh.writing import CLEAR
 
+from . import whoosh_scoring as scoring
 from .analysis import gram_analyzer, text_analyzer
 from .backend import FACETS, Hit, SearchBackend, SearchResults
-from .querying import TRANSLATION_BOOST, plan
-from .whoosh_scoring import TEXT_FIELDS, top_documents
+from .highlight import snippet
+from .querying import plan
 
 LOCK_TIMEOUT_SECONDS = 60
 
@@ -58,6 +60,7 @@ class WhooshBackend(SearchBackend):
 
     def __init__(self, path):
         self.path = Path(path)
+        self._local = threading.local()
 
     @contextmanager
     def _creation_lock(self):
@@ -118,27 +121,62 @@ class WhooshBackend(SearchBackend):
             for document in documents:
                 writer.add_document(**fields(document))
 
+    @contextmanager
+    def _searcher(self):
+        """This thread's searcher, renewed when the index has changed since it was opened."""
+        state = self._local.__dict__
+        stamp = self._stamp()
+        if state.get("stamp") != stamp or state.get("pid") != os.getpid():
+            if state.get("searcher") is not None and state.get("pid") == os.getpid():
+                state["searcher"].close()
+            state.update(searcher=self._index().searcher(), stamp=stamp, pid=os.getpid())
+        yield state["searcher"]
+
+    def _stamp(self):
+        """What identifies the index's current version: its generation, and its table of contents'
+        file, since an index created anew starts counting generations again."""
+        generation = index.FileIndex(self._storage(), schema(), indexname=index._DEF_INDEX_NAME).latest_generation()
+        try:
+            found = os.stat(self.path / f"{index._DEF_INDEX_NAME}_{generation}.toc")
+        except OSError:
+            return generation, None
+        return generation, found.st_ino, found.st_mtime_ns
+
+    def _storage(self):
+        from whoosh.filedb.filestore import FileStorage
+
+        return FileStorage(str(self.path))
+
     def refs(self):
-        with self._index().searcher() as searcher:
-            return {stored["ref"] for stored in searcher.all_stored_fields()}
+        with self._searcher() as searcher:
+            refs = set()
+            for reader, _offset in searcher.reader().leaf_readers():
+                for doc in reader.all_doc_ids():
+                    refs.add(reader.stored_fields(doc)["ref"])
+            return refs
 
     def document_frequencies(self, terms):
         """(number of documents, {term: documents holding it in title or body})."""
-        with self._index().searcher() as searcher:
+        with self._searcher() as searcher:
             frequencies = {term: max(searcher.doc_frequency("body", term), searcher.doc_frequency("title", term))
                            for term in terms}
             return searcher.doc_count(), frequencies
 
     def candidates(self, kind, words, limit):
         """Public records of `kind` matching any word, best first: [(id, key, score, matched terms)]."""
-        units = [(terms, TEXT_FIELDS if where == "text" else ("grams",), boost)
-                 for word in words for terms, where, boost in word.units()]
-        with self._index().searcher() as searcher:
-            best = top_documents(searcher, units, [("kind", kind), ("public", "1")], limit)
+        units = _units(words)
+        with self._searcher() as searcher:
+            def restrict(reader):
+                return scoring.any_of(reader, "kind", [kind]) & scoring.any_of(reader, "public", ["1"])
+
+            segments = scoring.score(searcher, units, restrict)
+            masks = [segment.matching(every_word=False) for segment in segments]
+            docnums, scores, origin = scoring.best(segments, masks, limit)
+            matched = scoring.matched_terms(segments, docnums, origin, units)
             found = []
-            for docnum, score, matched in best:
-                stored = searcher.stored_fields(docnum)
-                found.append((stored["id"], stored["key"], score, matched))
+            for docnum, score, terms in zip(docnums, scores, matched, strict=True):
+                stored = searcher.stored_fields(int(docnum))
+                found.append((stored["id"], stored["key"], float(score), terms))
             return found
 
     def search(self, query):
@@ -146,70 +184,45 @@ class WhooshBackend(SearchBackend):
         if query.text.strip() and not planned.words:
             # Only stop words, operators or symbols: nothing to look for.
             return SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page, facets={})
-        visible = None
-        if not query.viewer_is_admin:
-            visible = Term("public", "1")
-            if query.viewer_organisation_id:
-                visible = Or([visible, Term("organisation_id", str(query.viewer_organisation_id))])
-        conditions = [Or([Term("kind", kind) for kind in query.kinds])] if query.kinds else []
-        conditions += [Term(name, str(value)) for name, value in query.filters.items() if value]
-        if visible is not None:
-            conditions.append(visible)
-        restrict = And(conditions) if conditions else None
+        units = _units(planned.words)
 
-        with self._index().searcher() as searcher:
+        def restrict(reader):
+            allowed = np.ones(reader.doc_count_all(), bool)
+            if query.kinds:
+                allowed &= scoring.any_of(reader, "kind", query.kinds)
+            for name, value in query.filters.items():
+                allowed &= scoring.any_of(reader, name, [str(value)])
+            if not query.viewer_is_admin:
+                visible = scoring.any_of(reader, "public", ["1"])
+                if query.viewer_organisation_id:
+                    visible |= scoring.any_of(reader, "organisation_id", [str(query.viewer_organisation_id)])
+                allowed &= visible
+            return allowed
+
+        with self._searcher() as searcher:
+            segments = scoring.score(searcher, units, restrict)
+            masks = [segment.matching(every_word=True) for segment in segments]
             broadened = False
-            whoosh_query = to_whoosh(planned, every_word=True)
-            results = self._run(searcher, whoosh_query, restrict, query)
-            if results.total == 0 and len(planned.words) > 1:
+            if not any(mask.any() for mask in masks) and len(units) > 1:
                 broadened = True
-                results = self._run(searcher, to_whoosh(planned, every_word=False), restrict, query)
-            results.broadened = broadened
-            return results
-
-    def _run(self, searcher, whoosh_query, restrict, query):
-        facets = sorting.Facets()
-        for name in FACETS:
-            facets.add_field(name, allow_overlap=name in ("sectors", "countries"))
-        by_date = query.sort == "date" or isinstance(whoosh_query, Every)
-        sortedby = sorting.FieldFacet("date", reverse=True) if by_date else None
-        page = searcher.search_page(whoosh_query, query.page, pagelen=query.per_page, filter=restrict,
-                                    sortedby=sortedby, groupedby=facets, terms=True)
-        page.results.fragmenter = ContextFragmenter(maxchars=220, surround=60)
-        page.results.formatter = HtmlFormatter(tagname="mark", between=" … ")
-        hits = []
-        if page.offset < page.total:
-            for hit in page:
-                snippet = hit.highlights("body", top=2) or _escape(hit["body"][:220])
-                score = 0.0 if by_date else round(hit.score or 0.0, 4)
-                title, _newline, title_ko = hit["title"].partition("\n")
-                hits.append(Hit(kind=hit["kind"], id=hit["id"], key=hit["key"], score=score,
-                                title=title, title_ko=title_ko, snippet=snippet))
-        counts = {name: {value: len(numbers) for value, numbers in page.results.groups(name).items() if value}
-                  for name in FACETS}
-        return SearchResults(hits=hits, total=page.total, page=query.page, per_page=query.per_page, facets=counts)
+                masks = [segment.matching(every_word=False) for segment in segments]
+            by_date = query.sort == "date" or not units
+            docnums, scores, _origin = scoring.ranked(segments, masks, by_date=by_date)
+            start = (query.page - 1) * query.per_page
+            terms = {term for word in planned.words for term in word.index_terms()}
+            hits = []
+            for docnum, score in zip(docnums[start:start + query.per_page], scores[start:start + query.per_page],
+                                     strict=True):
+                stored = searcher.stored_fields(int(docnum))
+                title, _newline, title_ko = stored["title"].partition("\n")
+                hits.append(Hit(kind=stored["kind"], id=stored["id"], key=stored["key"], title=title,
+                                title_ko=title_ko, score=0.0 if by_date else round(float(score), 4),
+                                snippet=snippet(stored["body"], terms)))
+            return SearchResults(hits=hits, total=len(docnums), page=query.page, per_page=query.per_page,
+                                 facets=scoring.facet_counts(segments, masks, FACETS), broadened=broadened)
 
 
-def _escape(text):
-    from markupsafe import escape
-
-    return str(escape(text))
-
-
-def _all_terms(term_list, boost=1.0):
-    """Every term of the list, each in the title or the body."""
-    return And([Or([Term("title", term, boost=boost), Term("body", term, boost=boost)]) for term in term_list])
-
-
-def to_whoosh(planned, every_word):
-    """The planned query as Whoosh query objects."""
-    if not planned.words:
-        return Every()
-    groups = []
-    for word in planned.words:
-        alternatives = [_all_terms(terms) for terms in word.alternatives]
-        alternatives += [_all_terms(terms, TRANSLATION_BOOST) for terms in word.translations]
-        if word.grams:
-            alternatives.append(And([Term("grams", gram) for gram in word.grams]))
-        groups.append(Or(alternatives, boost=word.weight))
-    return And(groups) if every_word else Or(groups)
+def _units(words):
+    """Each word's units with Whoosh field names."""
+    return [[(terms, scoring.TEXT_FIELDS if where == "text" else ("grams",), boost)
+             for terms, where, boost in word.units()] for word in words]

@@ -1,12 +1,13 @@
-"""Fast scoring of long OR queries over a Whoosh index, for matching.
+"""Scoring, filtering and counting over a Whoosh index's postings with NumPy.
 
-A challenge turned into a query has dozens of weighted terms. Whoosh's own
-matchers walk such a query posting by posting in Python (0.3-5 s at 10,000
-documents, growing with the index), so matching scores term at a time with
-NumPy instead: each term's postings are read once per segment and kept, since
-a Whoosh segment never changes after it is written (deletions are a separate
-list, applied on every query). The score is BM25 with Whoosh's parameters and
-its idf, so it ranks as the search page does.
+Whoosh's own matchers walk a query posting by posting in Python: a challenge
+turned into dozens of weighted terms took 2.4 s at 10,000 documents, and even
+a two-word search with facets took 90 ms, most of it spent re-reading the
+visibility filter and the facet fields on every call. Here each term's
+postings are read once per segment and kept as arrays, which is safe because
+a Whoosh segment never changes once written (deletions are a separate list,
+applied on every query). Scores are Whoosh's BM25F: the same idf, the same
+parameters, the same quantised field lengths.
 """
 import threading
 from collections import OrderedDict
@@ -17,7 +18,7 @@ from whoosh.scoring import BM25F
 
 B, K1 = BM25F().B, BM25F().K1
 TEXT_FIELDS = ("title", "body")
-CACHE_POSTINGS = 8_000_000  # about 100 MB of cached postings per process at most
+CACHE_ENTRIES_LIMIT = 8_000_000  # postings and per-document values: about 100 MB per process at most
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,9 @@ EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.
 
 
 class SegmentCache:
-    """Postings and field lengths of immutable segments, least recently used dropped first."""
+    """What was read from immutable segments, least recently used dropped first."""
 
-    def __init__(self, limit=CACHE_POSTINGS):
+    def __init__(self, limit=CACHE_ENTRIES_LIMIT):
         self.limit = limit
         self._entries = OrderedDict()
         self._held = 0
@@ -67,6 +68,17 @@ class SegmentCache:
 
         return self._get((reader.segment().segment_id(), "#lengths", field), load)
 
+    def column(self, reader, field):
+        """Every document's value of a sortable field in one segment, as sortable numbers."""
+        def load():
+            return np.array(list(reader.column_reader(field, translate=False)), np.int64)
+
+        return self._get((reader.segment().segment_id(), "#column", field), load)
+
+    def values(self, reader, field):
+        """The distinct values of a field in one segment (deleted documents' values included)."""
+        return self._get((reader.segment().segment_id(), "#values", field), lambda: list(reader.field_terms(field)))
+
     def postings(self, reader, field, text):
         """One term's postings in one segment."""
         def load():
@@ -79,8 +91,9 @@ class SegmentCache:
                 weights.append(matcher.weight())
                 matcher.next()
             docs = np.array(docs, np.int32)
-            lengths = self.lengths(reader, field)[docs] if reader.schema[field].scorable else np.ones(len(docs))
-            return Postings(docs, np.array(weights, np.float32), lengths.astype(np.float32))
+            scorable = reader.schema[field].scorable
+            lengths = self.lengths(reader, field)[docs] if scorable else np.ones(len(docs), np.float32)
+            return Postings(docs, np.array(weights, np.float32), lengths)
 
         return self._get((reader.segment().segment_id(), field, text), load)
 
@@ -92,76 +105,141 @@ def _size(entry):
 CACHE = SegmentCache()
 
 
-def _present(reader, terms, fields):
-    """Documents of the segment that hold every one of `terms` in any of `fields`."""
-    present = None
-    for term in terms:
-        docs = np.unique(np.concatenate([CACHE.postings(reader, field, term).docs for field in fields]))
-        present = docs if present is None else np.intersect1d(present, docs, assume_unique=True)
-        if not present.size:
-            break
-    return present
+@dataclass
+class Segment:
+    """One segment's part of a query: its scores, and which documents hold each word."""
+
+    reader: object
+    offset: int  # added to a segment's document numbers, it gives the searcher's
+    allowed: np.ndarray  # documents the viewer may see and the filters let through
+    scores: np.ndarray
+    presence: list  # per word, the documents holding it
+
+    def matching(self, every_word):
+        """Allowed documents holding every word (or any word); all allowed ones when there are no words."""
+        if not self.presence:
+            return self.allowed
+        combine = np.logical_and if every_word else np.logical_or
+        return self.allowed & combine.reduce(self.presence)
 
 
-def top_documents(searcher, units, required, limit):
-    """The `limit` best documents for weighted units, as [(global docnum, score, {matched terms})].
+def any_of(reader, field, values):
+    """A mask of the segment's documents holding any of `values` in `field`."""
+    mask = np.zeros(reader.doc_count_all(), bool)
+    for value in values:
+        mask[CACHE.postings(reader, field, value).docs] = True
+    return mask
 
-    `units` are (terms, fields, boost): a document scores for a unit when it
-    holds all of its terms, each in any of the fields. `required` are
-    (field, term) pairs every result must hold (kind and visibility).
-    """
+
+def score(searcher, words, restrict):
+    """Every segment scored for `words`, each a list of units (terms, fields, boost): a document scores
+    for a unit when it holds all of its terms, each in any of the fields. `restrict(reader)` gives the
+    mask of documents that may be found at all."""
+    fields = {field for units in words for _terms, unit_fields, _boost in units for field in unit_fields}
+    average = {field: searcher.avg_field_length(field, 1.0) or 1.0 for field in fields}
     idf = {}
-    for terms, fields, _boost in units:
-        for term in terms:
-            for field in fields:
-                idf[field, term] = searcher.idf(field, term)
-    average = {field: searcher.avg_field_length(field, 1.0) or 1.0 for field in {f for _t, fs, _b in units for f in fs}}
-    best = []
+    segments = []
     for reader, offset in searcher.reader().leaf_readers():
         count = reader.doc_count_all()
-        if not count:
-            continue
-        allowed = np.ones(count, bool)
-        for field, term in required:
-            mask = np.zeros(count, bool)
-            mask[CACHE.postings(reader, field, term).docs] = True
-            allowed &= mask
+        allowed = restrict(reader)
         if reader.has_deletions():
             allowed[list(reader.segment().deleted_docs())] = False
         scores = np.zeros(count, np.float32)
-        for terms, fields, boost in units:
-            present = _present(reader, terms, fields) if len(terms) > 1 else None
-            for term in terms:
-                for field in fields:
-                    postings = CACHE.postings(reader, field, term)
-                    if not postings.size:
-                        continue
-                    tf, length = postings.weights, postings.lengths
-                    part = idf[field, term] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average[field]))
-                    if present is None:
-                        scores[postings.docs] += boost * part
-                    else:
-                        keep = np.isin(postings.docs, present, assume_unique=True)
-                        scores[postings.docs[keep]] += boost * part[keep]
-        scores[~allowed] = 0
-        found = np.flatnonzero(scores)
+        presence = []
+        for units in words:
+            holds = np.zeros(count, bool)
+            for terms, unit_fields, boost in units:
+                whole = _holding_all(reader, terms, unit_fields) if len(terms) > 1 else None
+                for term in terms:
+                    for field in unit_fields:
+                        postings = CACHE.postings(reader, field, term)
+                        if not postings.size:
+                            continue
+                        if (field, term) not in idf:
+                            idf[field, term] = searcher.idf(field, term)
+                        tf = postings.weights
+                        part = boost * idf[field, term] * tf * (K1 + 1) / (
+                            tf + K1 * (1 - B + B * postings.lengths / average[field]))
+                        if whole is None:
+                            scores[postings.docs] += part
+                            holds[postings.docs] = True
+                        else:
+                            keep = np.isin(postings.docs, whole, assume_unique=True)
+                            scores[postings.docs[keep]] += part[keep]
+                if whole is not None:
+                    holds[whole] = True
+            presence.append(holds)
+        segments.append(Segment(reader, offset, allowed, scores, presence))
+    return segments
+
+
+def _holding_all(reader, terms, fields):
+    """Documents of the segment that hold every one of `terms` in any of `fields`."""
+    holding = None
+    for term in terms:
+        docs = np.unique(np.concatenate([CACHE.postings(reader, field, term).docs for field in fields]))
+        holding = docs if holding is None else np.intersect1d(holding, docs, assume_unique=True)
+        if not holding.size:
+            break
+    return holding
+
+
+def ranked(segments, masks, by_date=False):
+    """(searcher docnums, scores, the segment each came from) of the masked documents, best or newest first."""
+    docnums, scores, keys, origin = [], [], [], []
+    for number, (segment, mask) in enumerate(zip(segments, masks, strict=True)):
+        found = np.flatnonzero(mask)
+        docnums.append(found + segment.offset)
+        scores.append(segment.scores[found])
+        keys.append(-CACHE.column(segment.reader, "date")[found] if by_date else -segment.scores[found])
+        origin.append(np.full(found.size, number))
+    if not docnums:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64)
+    docnums, scores, keys, origin = map(np.concatenate, (docnums, scores, keys, origin))
+    order = np.lexsort((docnums, keys))
+    return docnums[order], scores[order], origin[order]
+
+
+def best(segments, masks, limit):
+    """Like `ranked`, best first, but only the `limit` best (without sorting every match)."""
+    trimmed = []
+    for segment, mask in zip(segments, masks, strict=True):
+        found = np.flatnonzero(mask)
         if found.size > limit:
-            found = found[np.argpartition(-scores[found], limit - 1)[:limit]]
-        matched = _matched_terms(reader, units, found)
-        best += [(float(scores[doc]), offset + int(doc), terms) for doc, terms in zip(found, matched, strict=True)]
-    best.sort(key=lambda item: (-item[0], item[1]))
-    return [(docnum, score, terms) for score, docnum, terms in best[:limit]]
+            found = found[np.argpartition(-segment.scores[found], limit - 1)[:limit]]
+        keep = np.zeros(mask.size, bool)
+        keep[found] = True
+        trimmed.append(keep)
+    docnums, scores, origin = ranked(segments, trimmed)
+    return docnums[:limit], scores[:limit], origin[:limit]
 
 
-def _matched_terms(reader, units, found):
-    """For each document in `found`, the terms of the units it holds whole."""
-    matched = [set() for _doc in found]
-    if not found.size:
-        return matched
-    for terms, fields, _boost in units:
-        held = [np.isin(found, np.concatenate([CACHE.postings(reader, field, term).docs for field in fields]))
-                for term in terms]
-        whole = np.logical_and.reduce(held)
-        for position in np.flatnonzero(whole):
-            matched[position].update(terms)
+def matched_terms(segments, docnums, origin, words):
+    """For each document (searcher docnums, from the segments `origin` names), the terms of the units it
+    holds whole."""
+    matched = [set() for _docnum in docnums]
+    for number in np.unique(origin):
+        segment = segments[number]
+        positions = np.flatnonzero(origin == number)
+        docs = docnums[positions] - segment.offset
+        for units in words:
+            for terms, fields, _boost in units:
+                held = [np.isin(docs, np.concatenate([CACHE.postings(segment.reader, field, term).docs
+                                                      for field in fields])) for term in terms]
+                for position in positions[np.flatnonzero(np.logical_and.reduce(held))]:
+                    matched[position].update(terms)
     return matched
+
+
+def facet_counts(segments, masks, fields):
+    """{field: {value: how many masked documents hold it}}."""
+    counts = {field: {} for field in fields}
+    for segment, mask in zip(segments, masks, strict=True):
+        if not mask.any():
+            continue
+        for field in fields:
+            for value in CACHE.values(segment.reader, field):
+                found = int(mask[CACHE.postings(segment.reader, field, value).docs].sum())
+                if found:
+                    counts[field][value] = counts[field].get(value, 0) + found
+    return counts
