@@ -514,10 +514,10 @@ def measure_backend(name, size, args, folder, progress):
         frequency_time = []
         frequencies = backend.document_frequencies
 
-        def timed_frequencies(terms):  # instruments, does not change, what key_words calls
+        def timed_frequencies(kind, terms):  # instruments, does not change, what key_words calls
             start = time.perf_counter()
             try:
-                return frequencies(terms)
+                return frequencies(kind, terms)
             finally:
                 frequency_time.append(time.perf_counter() - start)
 
@@ -526,7 +526,7 @@ def measure_backend(name, size, args, folder, progress):
 
         def match(challenge):
             start = time.perf_counter()
-            words = key_words(challenge, CHALLENGE_FIELDS, strategy.key_terms)
+            words = key_words(challenge, CHALLENGE_FIELDS, strategy.key_terms, "solution")
             middle = time.perf_counter()
             found = backend.candidates("solution", words, strategy.candidates) if words else []
             translations = sum(len(word.translations) for word in words)

@@ -328,3 +328,37 @@ def test_matching_scores_as_whoosh_scores_the_same_or_query(tmp_path):
     assert {key: pytest.approx(score, rel=1e-4) for _id, key, score, _terms in found} == expected
     assert [key for _id, key, _score, _terms in found].count("sol-3") == 1 and "sol-21" not in expected
     assert all(terms == ({"heat"} if key == "sol-3" else {"heat", "pump"}) for _id, key, _score, terms in found)
+
+
+postgres_only = pytest.mark.skipif(ON_WHOOSH, reason="about the postgres backend's postings and term counts")
+
+
+def _counts(connection):
+    from sqlalchemy import text
+
+    kept = dict(((kind, term), documents) for kind, term, documents in connection.execute(
+        text("SELECT kind, term, documents FROM search_term_counts")))
+    recounted = dict(((kind, term), documents) for kind, term, documents in connection.execute(
+        text("SELECT kind, term, count(*) FROM search_postings GROUP BY kind, term")))
+    return kept, recounted
+
+
+@postgres_only
+def test_postgres_term_counts_follow_edits_hiding_and_removal(app, records, world):
+    with app.test_request_context():
+        solution = db.session.query(Solution).filter_by(title="Demand-responsive village buses").one()
+        solution.summary = "Minibuses that come when called, in every valley."
+        db.session.commit()
+        db.session.get(Organisation, world["company_org"]).verification = Organisation.PENDING
+        db.session.commit()  # its solutions are no longer public: their postings go
+        with db.engine.connect() as connection:
+            kept, recounted = _counts(connection)
+        assert kept == recounted and ("solution", "") not in kept  # no public solution is left
+        search_services.rebuild_index()
+        with db.engine.connect() as connection:
+            assert _counts(connection)[0] == kept
+        challenge = db.session.query(Challenge).filter_by(title="Safer school routes").one()
+        get_backend().remove([f"challenge:{challenge.id}"])
+        with db.engine.connect() as connection:
+            kept, recounted = _counts(connection)
+        assert kept == recounted and ("challenge", "") not in kept

@@ -39,8 +39,9 @@ class Match:
     reasons: list = field(default_factory=list)
 
 
-def key_words(record, fields, limit):
-    """The `limit` most telling words of a record, weighted by field and rarity (tf-idf)."""
+def key_words(record, fields, limit, kind):
+    """The `limit` most telling words of a record, weighted by field and by rarity among the public
+    records of `kind` that it will be matched with (tf-idf)."""
     weights, words = {}, {}
     for name, weight in fields.items():
         for word in words_of(getattr(record, name, "") or ""):
@@ -52,7 +53,8 @@ def key_words(record, fields, limit):
             weights[word.key] = weights.get(word.key, 0.0) + 2.0
     if not words:
         return []
-    total, frequencies = get_backend().document_frequencies({word.alternatives[0][0] for word in words.values()})
+    total, frequencies = get_backend().document_frequencies(
+        kind, {word.alternatives[0][0] for word in words.values()})
     ranked = []
     for key, word in words.items():
         rarity = math.log(1 + total / (1 + frequencies.get(word.alternatives[0][0], 0)))
@@ -81,13 +83,13 @@ class TextAndFit:
 
     def solutions_for(self, challenge, limit=10):
         """Public solutions ranked for a challenge."""
-        words = key_words(challenge, CHALLENGE_FIELDS, self.key_terms)
+        words = key_words(challenge, CHALLENGE_FIELDS, self.key_terms, "solution")
         found = get_backend().candidates("solution", words, self.candidates) if words else []
         return self._rank(found, Solution, lambda solution: (challenge, solution), words, limit, with_trl=True)
 
     def challenges_for(self, solution, now, limit=10):
         """Public challenges that are open or upcoming, ranked for a solution."""
-        words = key_words(solution, SOLUTION_FIELDS, self.key_terms)
+        words = key_words(solution, SOLUTION_FIELDS, self.key_terms, "challenge")
         found = get_backend().candidates("challenge", words, self.candidates) if words else []
         matches = self._rank(found, Challenge, lambda challenge: (challenge, solution), words, limit=None)
         return [match for match in matches if match.record.phase(now) in ("open", "upcoming")][:limit]

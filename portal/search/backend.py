@@ -87,8 +87,8 @@ class SearchBackend:
         """Every ref in the index, for checking it against the database."""
         raise NotImplementedError
 
-    def document_frequencies(self, terms):
-        """(number of documents, {term: how many documents hold it}), for weighing terms."""
+    def document_frequencies(self, kind, terms):
+        """(number of public records of `kind`, {term: how many of them hold it}), for weighing terms."""
         raise NotImplementedError
 
     def candidates(self, kind, words, limit):

@@ -1,5 +1,5 @@
 """The table the PostgreSQL search backend keeps its documents in (unused by the Whoosh backend)."""
-from sqlalchemy import Text
+from sqlalchemy import REAL, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from ..extensions import db
@@ -27,3 +27,36 @@ class SearchDocument(db.Model):
     terms = db.Column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=False)
 
     __table_args__ = (db.Index("ix_search_documents_terms", "terms", postgresql_using="gin"),)
+
+
+class SearchPosting(db.Model):
+    """One term of one public record, with its precomputed weight (impact), for matching.
+
+    Matching asks for dozens of terms at once; ranking every row that holds any
+    of them is slow (ts_rank reads each row's tsvector), so the best rows of
+    each term are read from an index ordered by impact instead.
+    """
+
+    __tablename__ = "search_postings"
+
+    kind = db.Column(db.String(20), nullable=False)
+    term = db.Column(db.Text, nullable=False)
+    record_id = db.Column(db.Integer, nullable=False)
+    impact = db.Column(REAL, nullable=False)
+
+    # No primary key in the table: its two indexes are all it needs, and it is never read row by row.
+    __mapper_args__ = {"primary_key": [kind, term, record_id]}
+    __table_args__ = (
+        db.Index("ix_search_postings_best", "kind", "term", "impact", postgresql_include=["record_id"]),
+        db.Index("ix_search_postings_record", "kind", "record_id"),
+    )
+
+
+class SearchTermCount(db.Model):
+    """How many public records of a kind hold a term; the term "" counts the records themselves."""
+
+    __tablename__ = "search_term_counts"
+
+    kind = db.Column(db.String(20), primary_key=True)
+    term = db.Column(db.Text, primary_key=True)
+    documents = db.Column(db.Integer, nullable=False)

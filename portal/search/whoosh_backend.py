@@ -155,21 +155,23 @@ class WhooshBackend(SearchBackend):
                     refs.add(reader.stored_fields(doc)["ref"])
             return refs
 
-    def document_frequencies(self, terms):
-        """(number of documents, {term: documents holding it in title or body})."""
+    def document_frequencies(self, kind, terms):
+        """(number of public records of `kind`, {term: how many of them hold it in title or body})."""
+        terms = list(terms)
+        total, frequencies = 0, dict.fromkeys(terms, 0)
         with self._searcher() as searcher:
-            frequencies = {term: max(searcher.doc_frequency("body", term), searcher.doc_frequency("title", term))
-                           for term in terms}
-            return searcher.doc_count(), frequencies
+            for reader, _offset in searcher.reader().leaf_readers():
+                allowed = _public(reader, kind)
+                total += int(allowed.sum())
+                for term in terms:
+                    frequencies[term] += int(allowed[scoring.holders(reader, scoring.TEXT_FIELDS, term)].sum())
+        return total, frequencies
 
     def candidates(self, kind, words, limit):
         """Public records of `kind` matching any word, best first: [(id, key, score, matched terms)]."""
         units = _units(words)
         with self._searcher() as searcher:
-            def restrict(reader):
-                return scoring.any_of(reader, "kind", [kind]) & scoring.any_of(reader, "public", ["1"])
-
-            segments = scoring.score(searcher, units, restrict)
+            segments = scoring.score(searcher, units, lambda reader: _public(reader, kind))
             masks = [segment.matching(every_word=False) for segment in segments]
             docnums, scores, origin = scoring.best(segments, masks, limit)
             matched = scoring.matched_terms(segments, docnums, origin, units)
@@ -220,6 +222,13 @@ class WhooshBackend(SearchBackend):
                                 snippet=snippet(stored["body"], terms)))
             return SearchResults(hits=hits, total=len(docnums), page=query.page, per_page=query.per_page,
                                  facets=scoring.facet_counts(segments, masks, FACETS), broadened=broadened)
+
+
+def _public(reader, kind):
+    """The segment's public records of `kind`, deleted ones left out."""
+    allowed = scoring.any_of(reader, "kind", [kind]) & scoring.any_of(reader, "public", ["1"])
+    scoring.drop_deleted(reader, allowed)
+    return allowed
 
 
 def _units(words):

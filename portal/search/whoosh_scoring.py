@@ -142,8 +142,7 @@ def score(searcher, words, restrict):
     for reader, offset in searcher.reader().leaf_readers():
         count = reader.doc_count_all()
         allowed = restrict(reader)
-        if reader.has_deletions():
-            allowed[list(reader.segment().deleted_docs())] = False
+        drop_deleted(reader, allowed)
         scores = np.zeros(count, np.float32)
         presence = []
         for units in words:
@@ -173,11 +172,24 @@ def score(searcher, words, restrict):
     return segments
 
 
+def drop_deleted(reader, mask):
+    """Clear the segment's deleted documents from `mask`."""
+    if reader.has_deletions():
+        mask[list(reader.segment().deleted_docs())] = False
+
+
+def holders(reader, fields, term):
+    """Documents of the segment holding `term` in any of `fields`, ascending."""
+    if len(fields) == 1:
+        return CACHE.postings(reader, fields[0], term).docs
+    return np.unique(np.concatenate([CACHE.postings(reader, field, term).docs for field in fields]))
+
+
 def _holding_all(reader, terms, fields):
     """Documents of the segment that hold every one of `terms` in any of `fields`."""
     holding = None
     for term in terms:
-        docs = np.unique(np.concatenate([CACHE.postings(reader, field, term).docs for field in fields]))
+        docs = holders(reader, fields, term)
         holding = docs if holding is None else np.intersect1d(holding, docs, assume_unique=True)
         if not holding.size:
             break
@@ -224,8 +236,7 @@ def matched_terms(segments, docnums, origin, words):
         docs = docnums[positions] - segment.offset
         for units in words:
             for terms, fields, _boost in units:
-                held = [np.isin(docs, np.concatenate([CACHE.postings(segment.reader, field, term).docs
-                                                      for field in fields])) for term in terms]
+                held = [np.isin(docs, holders(segment.reader, fields, term)) for term in terms]
                 for position in positions[np.flatnonzero(np.logical_and.reduce(held))]:
                     matched[position].update(terms)
     return matched
