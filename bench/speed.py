@@ -431,7 +431,7 @@ def start_backend(name, folder):
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     config.update(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={
-        "pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema},public"}})
+        "pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}})
     context = None
 
     def cleanup():
@@ -455,29 +455,24 @@ def start_backend(name, folder):
     except BaseException:
         cleanup()
         raise
-    try:
-        from portal.search import postgres_backend
+    from portal.search import postgres_backend
 
-        table = getattr(getattr(postgres_backend, "TABLE", None), "name", None)
-    except Exception:
-        table = None
+    tables = [table.name for table in (postgres_backend.TABLE, postgres_backend.POSTINGS, postgres_backend.COUNTS)]
 
     def size():
-        if not table:
-            return None
         with db.engine.connect() as connection:
-            found = connection.scalar(text("SELECT pg_total_relation_size(to_regclass(:name))"), {"name": table})
-        return found / 2**20 if found is not None else None
+            return sum(connection.scalar(text("SELECT pg_total_relation_size(to_regclass(:name))"), {"name": name})
+                       for name in tables) / 2**20
 
-    def after_build():  # what autovacuum would do shortly after a bulk load
-        if table:
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text(f'ANALYZE "{table}"'))
+    def after_build():  # what autovacuum does shortly after a bulk load (it vacuums after inserts too)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for name in tables:
+                connection.execute(text(f'VACUUM ANALYZE "{name}"'))
 
     with db.engine.connect() as connection:
         server = connection.scalar(text("SHOW server_version"))
     return SimpleNamespace(backend=backend, size=size, after_build=after_build, cleanup=cleanup,
-                           note=f"PostgreSQL {server}, table {table or 'unknown'}; ANALYZE after build (untimed)")
+                           note=f"PostgreSQL {server}, tables {', '.join(tables)}; VACUUM ANALYZE after build, untimed")
 
 
 def measure_backend(name, size, args, folder, progress):

@@ -311,14 +311,15 @@ def test_matching_scores_as_whoosh_scores_the_same_or_query(tmp_path):
     from portal.search.whoosh_backend import WhooshBackend
 
     backend = WhooshBackend(tmp_path / "index")
-    backend.rebuild([_document(n, f"pump {n}", "heat pump for district heating " * (n % 3 + 1)) for n in range(1, 9)])
+    # Enough documents for postings of several blocks (Whoosh writes 128 postings a block).
+    backend.rebuild([_document(n, f"pump {n}", "heat pump for district heating " * (n % 3 + 1)) for n in range(1, 300)])
     backend.add([_document(20, "Heat pump controller", "Controls the heat pump of a district heating network.")])
     backend.add([_document(3, "Leak finder", "Finds heat leaks in district heating pipes.")])  # replaces one
     backend.add([_document(21, "Hidden heat pump", "A heat pump nobody may see.", public=False)])
     words = words_of("heat pump", glossary=False)
     for word in words:
         word.weight = 1.0
-    found = backend.candidates("solution", words, 50)
+    found = backend.candidates("solution", words, 500)
     with backend._index().searcher() as searcher:
         terms = [term for word in words for term in word.alternatives[0]]
         query = Or([Term(field, term) for term in terms for field in ("title", "body")])

@@ -14,7 +14,7 @@ impact, the "champion lists" of the information-retrieval textbooks.
 """
 from collections import Counter, defaultdict
 
-from sqlalchemy import bindparam, cast, delete, func, literal_column, or_, select, text
+from sqlalchemy import Float, bindparam, cast, delete, func, literal, literal_column, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, insert
 
 from .analysis import gram_analyzer, text_analyzer
@@ -257,43 +257,52 @@ class PostgresBackend(SearchBackend):
             return results
 
     def _run(self, connection, planned, conditions, query, every_word):
-        literal = tsquery_literal(planned, every_word)
+        """One statement ranks the matches once and returns the facet counts, the total and the page's
+        refs; a second fetches the page's text."""
+        wanted = tsquery_literal(planned, every_word)
         where = list(conditions)
         rank = literal_column("0.0")
-        if literal is not None:
-            tsquery = cast(literal, TSQUERY)
+        if wanted is not None:
+            tsquery = cast(wanted, TSQUERY)
             where.append(TABLE.c.terms.op("@@")(tsquery))
             rank = func.ts_rank(TABLE.c.terms, tsquery, 1)
-        by_date = query.sort == "date" or literal is None
-        order = (TABLE.c.date.desc(), TABLE.c.ref) if by_date else (rank.desc(), TABLE.c.ref)
-        total = connection.scalar(select(func.count()).select_from(TABLE).where(*where))
-        rows = connection.execute(
-            select(TABLE.c.kind, TABLE.c.record_id, TABLE.c.key, TABLE.c.title, TABLE.c.body, rank.label("rank"))
-            .where(*where).order_by(*order).offset((query.page - 1) * query.per_page).limit(query.per_page))
+        by_date = query.sort == "date" or wanted is None
+        matched = select(*(TABLE.c[name] for name in ("ref", "date", *FACETS)), rank.label("rank")).where(
+            *where).cte("matched")
+        order = (matched.c.date.desc(), matched.c.ref) if by_date else (matched.c.rank.desc(), matched.c.ref)
+        page = select(matched.c.ref, matched.c.rank, func.row_number().over(order_by=order).label("position")
+                      ).order_by(*order).offset((query.page - 1) * query.per_page).limit(query.per_page).subquery()
+        no_rank = literal(None, Float)
+        branches = [select(literal("page"), page.c.ref, page.c.position, page.c.rank),
+                    select(literal(""), literal(""), func.count(), no_rank).select_from(matched)]
+        for name in FACETS:
+            if name in ("sectors", "countries"):
+                values = select(func.unnest(func.string_to_array(func.trim(matched.c[name], ","), ","))
+                                .label("value")).subquery()
+                branches.append(select(literal(name), values.c.value, func.count(), no_rank).group_by(values.c.value))
+            else:
+                branches.append(select(literal(name), matched.c[name], func.count(), no_rank)
+                                .group_by(matched.c[name]))
+        facets, total, ranked = {name: {} for name in FACETS}, 0, []
+        for facet, value, number, score in connection.execute(union_all(*branches)):
+            if facet == "page":
+                ranked.append((number, value, score))
+            elif facet == "":
+                total = number
+            elif value:
+                facets[facet][value] = number
+        ranked.sort()
+        texts = {row.ref: row for row in connection.execute(
+            select(TABLE.c.ref, TABLE.c.kind, TABLE.c.record_id, TABLE.c.key, TABLE.c.title, TABLE.c.body)
+            .where(TABLE.c.ref.in_([ref for _position, ref, _score in ranked])))}
         terms = {term for word in planned.words for term in word.index_terms()}
         hits = []
-        for row in rows:
+        for _position, ref, score in ranked:
+            row = texts[ref]
             title, _newline, title_ko = row.title.partition("\n")
             hits.append(Hit(kind=row.kind, id=row.record_id, key=row.key, title=title, title_ko=title_ko,
-                            score=0.0 if by_date else round(float(row.rank), 4), snippet=snippet(row.body, terms)))
-        return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page,
-                             facets=self._facets(connection, where))
-
-    @staticmethod
-    def _facets(connection, where):
-        counts = {}
-        for name in FACETS:
-            column = TABLE.c[name]
-            if name in ("sectors", "countries"):
-                value = func.unnest(func.string_to_array(func.trim(column, ","), ",")).label("value")
-                inner = select(value).where(*where).subquery()
-                statement = select(inner.c.value, func.count()).group_by(inner.c.value)
-            else:
-                statement = select(column, func.count()).where(*where).group_by(column)
-            counts[name] = {value: count for value, count in connection.execute(statement) if value}
-        return counts
-
-
+                            score=0.0 if by_date else round(float(score), 4), snippet=snippet(row.body, terms)))
+        return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets)
 
 
 # Each unit's terms are looked up in the counts (for idf) and in the impact-ordered index (for the

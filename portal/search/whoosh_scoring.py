@@ -14,6 +14,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 
 B, K1 = BM25F().B, BM25F().K1
@@ -80,22 +82,46 @@ class SegmentCache:
         return self._get((reader.segment().segment_id(), "#values", field), lambda: list(reader.field_terms(field)))
 
     def postings(self, reader, field, text):
-        """One term's postings in one segment."""
+        """One term's postings in one segment, deleted documents included (queries drop them)."""
         def load():
             if (field, text) not in reader:
                 return EMPTY
-            matcher = reader.postings(field, text)
-            docs, weights = [], []
-            while matcher.is_active():
-                docs.append(matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
-            docs = np.array(docs, np.int32)
+            docs, weights = read_postings(reader.postings(field, text))
             scorable = reader.schema[field].scorable
             lengths = self.lengths(reader, field)[docs] if scorable else np.ones(len(docs), np.float32)
-            return Postings(docs, np.array(weights, np.float32), lengths)
+            return Postings(docs, weights, lengths)
 
         return self._get((reader.segment().segment_id(), field, text), load)
+
+
+def read_postings(matcher):
+    """(document numbers, weights) of a term's postings.
+
+    Whoosh's own reader decodes each posting in Python; its on-disk blocks are a
+    pickled tuple of delta-coded numbers and weights, which NumPy decodes ten
+    times faster. Other matchers (tiny inlined lists) are read the public way.
+    """
+    if isinstance(matcher, FilterMatcher):  # the deleted documents: every query drops them itself
+        matcher = matcher.child
+    docs, weights = [], []
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            matcher._read_data()
+            deltas, block_weights = matcher._data[0], matcher._data[1]
+            docs.append(np.cumsum(np.array(deltas, np.int64)))
+            if block_weights is None or isinstance(block_weights, float):
+                weights.append(np.full(len(deltas), 1.0 if block_weights is None else block_weights, np.float32))
+            else:
+                weights.append(np.array(block_weights, np.float32))
+            matcher._next_block()
+        if docs:
+            return np.concatenate(docs).astype(np.int32), np.concatenate(weights)
+        return EMPTY.docs, EMPTY.weights
+    while matcher.is_active():
+        docs.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(docs, np.int32), np.array(weights, np.float32)
 
 
 def _size(entry):
