@@ -363,3 +363,17 @@ def test_postgres_term_counts_follow_edits_hiding_and_removal(app, records, worl
         with db.engine.connect() as connection:
             kept, recounted = _counts(connection)
         assert kept == recounted and ("challenge", "") not in kept
+
+
+def test_korean_glossary_terms_match_however_they_are_spaced(app, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Kerbside camera", summary="Detects illegal parking in school zones.",
+                           sectors=["mobility"])
+        factories.solution(company, title="Bus stop display", summary="Shows arrival times.", sectors=["mobility"])
+        db.session.commit()
+    # The glossary writes 불법주정차 as one word; writers also put a space in it, with a particle after it.
+    assert titles(app, "불법주정차") == ["Kerbside camera"]
+    assert titles(app, "불법 주정차를") == ["Kerbside camera"]
+    # ... and writes 어린이 보호구역 with a space, which is also written as one word.
+    assert titles(app, "어린이보호구역")[:1] == ["Kerbside camera"]

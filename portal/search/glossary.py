@@ -8,7 +8,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import WORDS, terms, text_analyzer
+from .analysis import HANGUL, WORDS, terms, text_analyzer
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
 LONGEST_TERM_WORDS = 4
@@ -35,9 +35,21 @@ def read_concepts(path=GLOSSARY_FILE):
     return concepts
 
 
+def joined_key(words, analyzer):
+    """The key of Hangul words written as one ("어린이 보호구역" as "어린이보호구역"), or None.
+
+    Korean spacing of compounds varies from writer to writer, so a glossary
+    term is found written either way.
+    """
+    if len(words) < 2 or not all(HANGUL.fullmatch(word) for word in words):
+        return None
+    return term_key("".join(words), analyzer) or None
+
+
 @lru_cache(maxsize=1)
 def expansions():
-    """{term key: [term keys of the same concept, in both languages]}."""
+    """{term key: [term keys of the same concept, in both languages]}; a Korean term of several words is
+    also known by its words written as one."""
     analyzer = text_analyzer()
     table = {}
     for _sector, english, korean in read_concepts():
@@ -46,4 +58,8 @@ def expansions():
             others = [other for other in keys if other != key]
             table.setdefault(key, [])
             table[key] += [other for other in others if other not in table[key]]
+        for term in korean:
+            joined = joined_key(WORDS.findall(term), analyzer)
+            if joined and joined not in table:
+                table[joined] = list(table[term_key(term, analyzer)])
     return table

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .analysis import HANGUL, WORDS, gram_analyzer, terms, text_analyzer
 from .backend import MAX_QUERY_CHARS, MAX_QUERY_TERMS
-from .glossary import LONGEST_TERM_WORDS, expansions
+from .glossary import LONGEST_TERM_WORDS, expansions, joined_key
 
 MAX_TRANSLATIONS = 12  # per word; each one widens the query
 TRANSLATION_BOOST = 0.6  # a word's own spelling ranks above its glossary translations
@@ -72,7 +72,7 @@ def words_of(text, glossary=True):
     table = expansions() if glossary else {}
     words, seen, position = [], set(), 0
     while position < len(analysed):
-        span = _longest_glossary_span(analysed, position, table)
+        span, glossary_key = _longest_glossary_span(analysed, position, table)
         chunk = analysed[position:position + span]
         key = tuple(found[-1] for _raw, found in chunk)
         position += span
@@ -82,13 +82,19 @@ def words_of(text, glossary=True):
         raw_text = " ".join(raw for raw, _found in chunk)
         alternatives = [[term] for term in chunk[0][1]] if span == 1 else [list(key)]
         words.append(Word(text=raw_text, key=key, alternatives=alternatives, grams=terms(_GRAMS, raw_text),
-                          translations=[list(other) for other in table.get(key, [])[:MAX_TRANSLATIONS]]))
+                          translations=[list(other) for other in table.get(glossary_key, [])[:MAX_TRANSLATIONS]]))
     return words
 
 
 def _longest_glossary_span(analysed, position, table):
-    """How many words from `position` form the longest glossary term (1 when none does)."""
-    for span in range(min(LONGEST_TERM_WORDS, len(analysed) - position), 1, -1):
-        if tuple(found[-1] for _raw, found in analysed[position:position + span]) in table:
-            return span
-    return 1
+    """(how many words from `position` form the longest glossary term, its glossary key); (1, the word's key)
+    when none does. Hangul words also match a term written as one word ("불법 주정차" is "불법주정차")."""
+    for span in range(min(LONGEST_TERM_WORDS, len(analysed) - position), 0, -1):
+        chunk = analysed[position:position + span]
+        key = tuple(found[-1] for _raw, found in chunk)
+        if key in table:
+            return span, key
+        joined = joined_key([raw for raw, _found in chunk], _TEXT)
+        if joined in table:
+            return span, joined
+    return 1, tuple(found[-1] for _raw, found in analysed[position:position + 1])
