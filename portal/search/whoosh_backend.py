@@ -90,7 +90,8 @@ class WhooshBackend(SearchBackend):
 
     @contextmanager
     def _writer(self, **commit_options):
-        writer = self._index().writer(timeout=LOCK_TIMEOUT_SECONDS, delay=0.05)
+        # Separate segment files: Whoosh copies a compound segment file into memory each time it is opened.
+        writer = self._index().writer(timeout=LOCK_TIMEOUT_SECONDS, delay=0.05, compound=False)
         try:
             yield writer
         except BaseException:
@@ -164,7 +165,7 @@ class WhooshBackend(SearchBackend):
                 allowed = _public(reader, kind)
                 total += int(allowed.sum())
                 for term in terms:
-                    frequencies[term] += int(allowed[scoring.holders(reader, scoring.TEXT_FIELDS, term)].sum())
+                    frequencies[term] += int((allowed & scoring.holding_mask(reader, scoring.TEXT_FIELDS, term)).sum())
         return total, frequencies
 
     def candidates(self, kind, words, limit):

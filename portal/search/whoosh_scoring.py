@@ -20,27 +20,32 @@ from whoosh.scoring import BM25F
 
 B, K1 = BM25F().B, BM25F().K1
 TEXT_FIELDS = ("title", "body")
-CACHE_ENTRIES_LIMIT = 8_000_000  # postings and per-document values: about 100 MB per process at most
+# What a process keeps of the index: 6 bytes a posting, so 256 MB hold about 40 million postings,
+# all of a 100,000-solution index several times over.
+CACHE_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
 class Postings:
     docs: np.ndarray  # segment document numbers, ascending
-    weights: np.ndarray  # term frequency times the field's boost
-    lengths: np.ndarray  # the field's length in each of those documents
+    weights: np.ndarray  # term frequency times the field's boost (small multiples of 0.5: exact in float16)
 
     @property
     def size(self):
         return len(self.docs)
 
+    @property
+    def nbytes(self):
+        return self.docs.nbytes + self.weights.nbytes
 
-EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
+
+EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float16))
 
 
 class SegmentCache:
     """What was read from immutable segments, least recently used dropped first."""
 
-    def __init__(self, limit=CACHE_ENTRIES_LIMIT):
+    def __init__(self, limit=CACHE_BYTES):
         self.limit = limit
         self._entries = OrderedDict()
         self._held = 0
@@ -87,9 +92,7 @@ class SegmentCache:
             if (field, text) not in reader:
                 return EMPTY
             docs, weights = read_postings(reader.postings(field, text))
-            scorable = reader.schema[field].scorable
-            lengths = self.lengths(reader, field)[docs] if scorable else np.ones(len(docs), np.float32)
-            return Postings(docs, weights, lengths)
+            return Postings(docs, weights.astype(np.float16))
 
         return self._get((reader.segment().segment_id(), field, text), load)
 
@@ -125,7 +128,8 @@ def read_postings(matcher):
 
 
 def _size(entry):
-    return entry.size if isinstance(entry, Postings) else len(entry)
+    """Bytes held, roughly."""
+    return entry.nbytes if isinstance(entry, Postings | np.ndarray) else 64 * len(entry)
 
 
 CACHE = SegmentCache()
@@ -170,11 +174,12 @@ def score(searcher, words, restrict):
         allowed = restrict(reader)
         drop_deleted(reader, allowed)
         scores = np.zeros(count, np.float32)
+        norms = {}  # per field: K1 times each document's length normalisation
         presence = []
         for units in words:
             holds = np.zeros(count, bool)
             for terms, unit_fields, boost in units:
-                whole = _holding_all(reader, terms, unit_fields) if len(terms) > 1 else None
+                whole = _holding_all(reader, terms, unit_fields) if len(terms) > 1 else None  # a mask
                 for term in terms:
                     for field in unit_fields:
                         postings = CACHE.postings(reader, field, term)
@@ -182,17 +187,18 @@ def score(searcher, words, restrict):
                             continue
                         if (field, term) not in idf:
                             idf[field, term] = searcher.idf(field, term)
-                        tf = postings.weights
-                        part = boost * idf[field, term] * tf * (K1 + 1) / (
-                            tf + K1 * (1 - B + B * postings.lengths / average[field]))
+                        if field not in norms:
+                            norms[field] = K1 * (1 - B + B * CACHE.lengths(reader, field) / average[field])
+                        tf = postings.weights.astype(np.float32)
+                        part = boost * idf[field, term] * tf * (K1 + 1) / (tf + norms[field][postings.docs])
                         if whole is None:
                             scores[postings.docs] += part
                             holds[postings.docs] = True
                         else:
-                            keep = np.isin(postings.docs, whole, assume_unique=True)
+                            keep = whole[postings.docs]
                             scores[postings.docs[keep]] += part[keep]
                 if whole is not None:
-                    holds[whole] = True
+                    holds |= whole
             presence.append(holds)
         segments.append(Segment(reader, offset, allowed, scores, presence))
     return segments
@@ -204,21 +210,20 @@ def drop_deleted(reader, mask):
         mask[list(reader.segment().deleted_docs())] = False
 
 
-def holders(reader, fields, term):
-    """Documents of the segment holding `term` in any of `fields`, ascending."""
-    if len(fields) == 1:
-        return CACHE.postings(reader, fields[0], term).docs
-    return np.unique(np.concatenate([CACHE.postings(reader, field, term).docs for field in fields]))
+def holding_mask(reader, fields, term):
+    """A mask of the segment's documents holding `term` in any of `fields` (a mask is linear in the
+    segment's size, where merging sorted lists would sort)."""
+    mask = np.zeros(reader.doc_count_all(), bool)
+    for field in fields:
+        mask[CACHE.postings(reader, field, term).docs] = True
+    return mask
 
 
 def _holding_all(reader, terms, fields):
-    """Documents of the segment that hold every one of `terms` in any of `fields`."""
-    holding = None
-    for term in terms:
-        docs = holders(reader, fields, term)
-        holding = docs if holding is None else np.intersect1d(holding, docs, assume_unique=True)
-        if not holding.size:
-            break
+    """A mask of the segment's documents that hold every one of `terms` in any of `fields`."""
+    holding = holding_mask(reader, fields, terms[0])
+    for term in terms[1:]:
+        holding &= holding_mask(reader, fields, term)
     return holding
 
 
@@ -262,10 +267,19 @@ def matched_terms(segments, docnums, origin, words):
         docs = docnums[positions] - segment.offset
         for units in words:
             for terms, fields, _boost in units:
-                held = [np.isin(docs, holders(segment.reader, fields, term)) for term in terms]
+                held = [np.logical_or.reduce([_contains(CACHE.postings(segment.reader, field, term).docs, docs)
+                                              for field in fields]) for term in terms]
                 for position in positions[np.flatnonzero(np.logical_and.reduce(held))]:
                     matched[position].update(terms)
     return matched
+
+
+def _contains(sorted_docs, docs):
+    """Which of `docs` are in the ascending array `sorted_docs`."""
+    if not sorted_docs.size:
+        return np.zeros(docs.size, bool)
+    places = np.minimum(np.searchsorted(sorted_docs, docs), sorted_docs.size - 1)
+    return sorted_docs[places] == docs
 
 
 def facet_counts(segments, masks, fields):
