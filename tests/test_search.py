@@ -2,6 +2,7 @@
 import json
 import multiprocessing
 import os
+import shutil
 
 import pytest
 
@@ -164,8 +165,6 @@ def test_reindex_rebuilds_a_damaged_index(app, runner, records):
 
 @whoosh_only
 def test_a_missing_index_is_rebuilt(app, records):
-    import shutil
-
     shutil.rmtree(os.path.join(app.instance_path, "search-index"))
     app.extensions.pop("portal_search_checked", None)
     assert titles(app, "flood") == ["Semi-basement flood sensor"]
@@ -377,3 +376,22 @@ def test_korean_glossary_terms_match_however_they_are_spaced(app, world):
     assert titles(app, "불법 주정차를") == ["Kerbside camera"]
     # ... and writes 어린이 보호구역 with a space, which is also written as one word.
     assert titles(app, "어린이보호구역")[:1] == ["Kerbside camera"]
+
+
+@whoosh_only
+def test_an_index_of_an_older_layout_is_rebuilt_with_the_current_one(app, records):
+    from whoosh import index
+    from whoosh.fields import ID, TEXT, Schema
+
+    from portal.search.whoosh_backend import FORMAT, FORMAT_FILE
+
+    folder = os.path.join(app.instance_path, "search-index")
+    shutil.rmtree(folder)
+    os.makedirs(folder)
+    old = index.create_in(folder, Schema(ref=ID(stored=True, unique=True), title=TEXT(stored=True)))
+    with old.writer() as writer:
+        writer.add_document(ref="solution:999", title="stale flood gauge")
+    app.extensions.pop("portal_search_checked", None)  # a new process, after an upgrade
+    assert titles(app, "flood") == ["Semi-basement flood sensor"]
+    with open(os.path.join(folder, FORMAT_FILE), encoding="utf-8") as handle:
+        assert handle.read().strip() == FORMAT

@@ -87,6 +87,10 @@ class SearchBackend:
         """Every ref in the index, for checking it against the database."""
         raise NotImplementedError
 
+    def outdated(self):
+        """True when the index was made by code that laid it out differently: it needs a rebuild."""
+        return False
+
     def document_frequencies(self, kind, terms):
         """(number of public records of `kind`, {term: how many of them hold it}), for weighing terms."""
         raise NotImplementedError

@@ -38,14 +38,17 @@ def _database_refs():
 
 
 def ensure_index():
-    """Rebuild the index when it is missing, unreadable, marked stale or out of step with the database.
+    """Rebuild the index when it is missing, unreadable, of an older layout, marked stale or out of step
+    with the database.
 
     The full comparison runs once per process; afterwards indexing keeps it in step.
     """
     if current_app.extensions.get("portal_search_checked") and not os.path.exists(stale_marker()):
         return
     try:
-        current = not os.path.exists(stale_marker()) and get_backend().refs() == _database_refs()
+        backend = get_backend()
+        current = (not os.path.exists(stale_marker()) and not backend.outdated()
+                   and backend.refs() == _database_refs())
     except Exception:
         log.exception("search index unreadable; rebuilding")
         current = False

@@ -22,11 +22,15 @@ from .highlight import snippet
 from .querying import plan
 
 LOCK_TIMEOUT_SECONDS = 60
+# The index's layout: change it with the schema or the analysis, and every index made before is
+# rebuilt from the database when next used (Whoosh keeps the schema an index was created with).
+FORMAT = "2"
+FORMAT_FILE = "cocity-format"
 
 
 def schema():
     return Schema(
-        ref=ID(stored=True, unique=True),
+        ref=ID(stored=True, unique=True, sortable=True),
         kind=ID(stored=True),
         id=STORED(),
         key=STORED(),
@@ -77,16 +81,27 @@ class WhooshBackend(SearchBackend):
             return index.open_dir(self.path)
         with self._creation_lock():  # two processes may both find no index
             if not index.exists_in(self.path):
-                return index.create_in(self.path, schema())
+                return self._create()
             return index.open_dir(self.path)
 
+    def _create(self):
+        created = index.create_in(self.path, schema())
+        (self.path / FORMAT_FILE).write_text(FORMAT + "\n", encoding="utf-8")
+        return created
+
+    def outdated(self):
+        try:
+            return (self.path / FORMAT_FILE).read_text(encoding="utf-8").strip() != FORMAT
+        except OSError:
+            return index.exists_in(self.path)  # made before formats were marked, or marker lost
+
     def _recreate(self):
-        """A new empty index in place of one that cannot be opened (nothing in it can be saved)."""
+        """A new empty index in place of one that cannot be opened or has an older layout."""
         with self._creation_lock():
             for path in self.path.iterdir():
                 if path.name != "create.lock":
                     path.unlink()
-            return index.create_in(self.path, schema())
+            return self._create()
 
     @contextmanager
     def _writer(self, **commit_options):
@@ -116,6 +131,8 @@ class WhooshBackend(SearchBackend):
     def rebuild(self, documents):
         try:
             self._index().close()
+            if self.outdated():
+                self._recreate()
         except Exception:  # unreadable: start afresh, the database holds everything
             self._recreate()
         with self._writer(mergetype=CLEAR) as writer:
@@ -152,8 +169,11 @@ class WhooshBackend(SearchBackend):
         with self._searcher() as searcher:
             refs = set()
             for reader, _offset in searcher.reader().leaf_readers():
-                for doc in reader.all_doc_ids():
-                    refs.add(reader.stored_fields(doc)["ref"])
+                values = list(reader.column_reader("ref"))
+                deleted = reader.segment().deleted_docs() if reader.has_deletions() else ()
+                for doc in deleted:
+                    values[doc] = None
+                refs.update(value for value in values if value is not None)
             return refs
 
     def document_frequencies(self, kind, terms):
