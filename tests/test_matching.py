@@ -127,3 +127,14 @@ def test_an_assigned_consultancy_sees_the_matches(app, client, world, login, mar
     client.post(f"/challenges/{key}/consultants/{world['consultancy_org']}/remove")
     login(world["consultant"])
     assert "Solutions that fit this challenge" not in client.get(f"/challenges/{key}").get_data(as_text=True)
+
+
+def test_key_words_leave_out_words_no_candidate_holds(app, market):
+    from portal.matching.strategies import CHALLENGE_FIELDS, key_words
+
+    with app.test_request_context():
+        challenge = challenge_by_title("Lower district heating temperatures")
+        challenge.problem = "Losses are high in the zyxwv network."
+        labels = [word.label for word in key_words(challenge, CHALLENGE_FIELDS, 40, "solution")]
+        db.session.rollback()
+    assert "district heating" in labels and "zyxwv" not in labels

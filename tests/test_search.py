@@ -395,3 +395,16 @@ def test_an_index_of_an_older_layout_is_rebuilt_with_the_current_one(app, record
     assert titles(app, "flood") == ["Semi-basement flood sensor"]
     with open(os.path.join(folder, FORMAT_FILE), encoding="utf-8") as handle:
         assert handle.read().strip() == FORMAT
+
+
+def test_a_korean_word_has_one_bare_form_however_it_is_inflected(app, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Crossing guard camera", summary="Watches a pedestrian crossing.",
+                           sectors=["safety"])
+        factories.solution(company, title="Crosswalk radar", summary="Counts people waiting to cross.",
+                           description="횡단보도에서 기다리는 보행자를 셉니다.", language="ko", sectors=["safety"])
+        db.session.commit()
+    # 횡단보도 ends in 도, which also reads as a particle: bare and inflected forms must meet in the glossary.
+    assert set(titles(app, "횡단보도에서")) == {"Crossing guard camera", "Crosswalk radar"}
+    assert "Crosswalk radar" in titles(app, "pedestrian crossing")

@@ -53,12 +53,22 @@ def key_words(record, fields, limit, kind):
             weights[word.key] = weights.get(word.key, 0.0) + 2.0
     if not words:
         return []
-    total, frequencies = get_backend().document_frequencies(
-        kind, {word.alternatives[0][0] for word in words.values()})
+    wanted = {term for word in words.values() for terms in (word.key, *word.translations) for term in terms}
+    total, frequencies = get_backend().document_frequencies(kind, wanted)
+
+    def holders(terms):  # at most this many records hold all the terms
+        return min(frequencies.get(term, 0) for term in terms)
+
     ranked = []
     for key, word in words.items():
-        rarity = math.log(1 + total / (1 + frequencies.get(word.alternatives[0][0], 0)))
-        ranked.append((weights[key] * rarity, word))
+        # How many records the word reaches, in its own spelling or through a translation. A word no record
+        # holds cannot help (in a collection written mostly in one language, the other language's commonest
+        # words would otherwise look rarest of all).
+        reach = max(holders(terms) for terms in (word.key, *word.translations))
+        if reach:
+            ranked.append((weights[key] * math.log(1 + total / (1 + reach)), word))
+    if not ranked:
+        return []
     ranked.sort(key=lambda pair: pair[0], reverse=True)
     chosen = [word for _score, word in ranked[:limit]]
     top = ranked[0][0] or 1.0

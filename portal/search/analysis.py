@@ -1,8 +1,11 @@
 """Text analysis for English and Korean.
 
 English words are lowercased, stop words dropped and stemmed (Porter).
-Korean (Hangul) words are indexed as written and once more with a trailing
-particle or verb ending removed, so "공무원에게" and "공무원은" also index "공무원".
+Korean (Hangul) words are indexed as written and once more bare, with trailing
+particles and verb endings removed, so "공무원에게" and "공무원은" also index
+"공무원". Endings are removed until none is left, so that a word has one bare
+form however it is inflected: "횡단보도" and "횡단보도에서" both index "횡단보"
+(its "도" reads as a particle), where removing one ending gave two forms.
 A second analyzer cuts Hangul words into two-syllable grams, so parts of
 compounds match ("반지하주택" is found by "반지하").
 """
@@ -38,6 +41,13 @@ def strip_korean_suffix(word):
     return None
 
 
+def bare_korean(word):
+    """The word with trailing particles and endings removed while any is left (at least two syllables stay)."""
+    while (shorter := strip_korean_suffix(word)) is not None:
+        word = shorter
+    return word
+
+
 class KoreanStemFilter(Filter):
     """Adds the bare form of a Hangul word at the same position."""
 
@@ -45,8 +55,8 @@ class KoreanStemFilter(Filter):
         for token in tokens:
             yield token
             if HANGUL.fullmatch(token.text):
-                bare = strip_korean_suffix(token.text)
-                if bare:
+                bare = bare_korean(token.text)
+                if bare != token.text:
                     token.text = bare
                     yield token
 
@@ -58,7 +68,7 @@ class HangulGramFilter(Filter):
         for token in tokens:
             if not HANGUL.fullmatch(token.text):
                 continue
-            word = strip_korean_suffix(token.text) or token.text
+            word = bare_korean(token.text)
             if len(word) < 3:
                 token.text = word
                 yield token

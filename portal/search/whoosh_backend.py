@@ -24,7 +24,7 @@ from .querying import plan
 LOCK_TIMEOUT_SECONDS = 60
 # The index's layout: change it with the schema or the analysis, and every index made before is
 # rebuilt from the database when next used (Whoosh keeps the schema an index was created with).
-FORMAT = "2"
+FORMAT = "3"
 FORMAT_FILE = "cocity-format"
 
 
@@ -65,6 +65,19 @@ class WhooshBackend(SearchBackend):
     def __init__(self, path):
         self.path = Path(path)
         self._local = threading.local()
+        self._searchers = set()  # every thread's, to close them with the backend
+        self._searchers_lock = threading.Lock()
+
+    def close(self):
+        """Close every thread's searcher."""
+        with self._searchers_lock:
+            searchers, self._searchers = self._searchers, set()
+        for searcher in searchers:
+            searcher.close()
+
+    def __del__(self):
+        if hasattr(self, "_searchers_lock"):  # not when __init__ failed
+            self.close()
 
     @contextmanager
     def _creation_lock(self):
@@ -145,9 +158,13 @@ class WhooshBackend(SearchBackend):
         state = self._local.__dict__
         stamp = self._stamp()
         if state.get("stamp") != stamp or state.get("pid") != os.getpid():
-            if state.get("searcher") is not None and state.get("pid") == os.getpid():
-                state["searcher"].close()
-            state.update(searcher=self._index().searcher(), stamp=stamp, pid=os.getpid())
+            old, searcher = state.get("searcher"), self._index().searcher()
+            with self._searchers_lock:
+                if old is not None and state.get("pid") == os.getpid():
+                    self._searchers.discard(old)
+                    old.close()
+                self._searchers.add(searcher)
+            state.update(searcher=searcher, stamp=stamp, pid=os.getpid())
         yield state["searcher"]
 
     def _stamp(self):
@@ -177,7 +194,8 @@ class WhooshBackend(SearchBackend):
             return refs
 
     def document_frequencies(self, kind, terms):
-        """(number of public records of `kind`, {term: how many of them hold it in title or body})."""
+        """(number of public records of `kind`, {term: how many of them hold it in the title or in the body,
+        whichever more do})."""
         terms = list(terms)
         total, frequencies = 0, dict.fromkeys(terms, 0)
         with self._searcher() as searcher:
@@ -185,7 +203,8 @@ class WhooshBackend(SearchBackend):
                 allowed = _public(reader, kind)
                 total += int(allowed.sum())
                 for term in terms:
-                    frequencies[term] += int((allowed & scoring.holding_mask(reader, scoring.TEXT_FIELDS, term)).sum())
+                    frequencies[term] += max(int(allowed[scoring.CACHE.postings(reader, field, term).docs].sum())
+                                             for field in scoring.TEXT_FIELDS)
         return total, frequencies
 
     def candidates(self, kind, words, limit):
