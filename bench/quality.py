@@ -7,14 +7,21 @@ answers it, 1 = partly; unjudged = 0).
 
     .venv/bin/python bench/quality.py                       # the shared dev set and our hard set
     .venv/bin/python bench/quality.py DATA.json QRELS.json  # any other pair
+    .venv/bin/python bench/quality.py --backend postgres    # the same with the postgres search backend
+
+The postgres backend works in a schema of its own (dropped afterwards) in
+DATABASE_URL, by default postgresql://postgres@127.0.0.1:5432/test.
 """
+import argparse
 import json
 import math
+import os
 import re
 import sqlite3
 import sys
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -72,16 +79,16 @@ def baseline_rankings(data, judged):
     return rankings
 
 
-def portal_rankings(data_path, judged):
+def portal_rankings(data_path, judged, backend):
     """`flask match` for each judged challenge, on a fresh database and index."""
     from portal.challenges.services import get
     from portal.imports.services import import_text
     from portal.matching.services import solutions_for_challenge
     from portal.search.services import rebuild_index
 
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, database(folder, backend) as config:
         app = create_app({"TESTING": True, "INSTANCE_PATH": folder, "SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
+                          "SEARCH_BACKEND": backend, **config})
         with app.app_context():
             db.create_all()
             import_text(Path(data_path).read_text(encoding="utf-8"))
@@ -89,15 +96,40 @@ def portal_rankings(data_path, judged):
             rebuild_index()
             rankings = {key: [match.record.key for match in solutions_for_challenge(get(key), K)]
                         for key in judged}
+            db.session.remove()
             db.engine.dispose()
     return rankings
 
 
-def evaluate(name, data_path, qrels_path):
+@contextmanager
+def database(folder, backend):
+    """App configuration for a fresh database: SQLite in `folder`, or a PostgreSQL schema of its own."""
+    if backend != "postgres":
+        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"}
+        return
+    from sqlalchemy import create_engine, text
+
+    from portal.config import database_url
+
+    os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    url, schema = database_url(folder), f"bench_quality_{os.getpid()}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield {"SQLALCHEMY_DATABASE_URI": url,
+               "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def evaluate(name, data_path, qrels_path, backend):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     judged = json.loads(Path(qrels_path).read_text(encoding="utf-8"))
     language = {item["key"]: item["language"] for item in data["challenges"]}
-    ours, baseline = portal_rankings(data_path, judged), baseline_rankings(data, judged)
+    ours, baseline = portal_rankings(data_path, judged, backend), baseline_rankings(data, judged)
     groups = defaultdict(list)
     for key, grades in judged.items():
         row = (ndcg(ours[key], grades), recall(ours[key], grades),
@@ -115,14 +147,21 @@ def evaluate(name, data_path, qrels_path):
 
 
 def main(argv):
-    sets = DEFAULT_SETS if not argv else [(Path(argv[0]).stem, Path(argv[0]), Path(argv[1]))]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("files", nargs="*", metavar="DATA.json QRELS.json")
+    parser.add_argument("--backend", default="whoosh", choices=("whoosh", "postgres"))
+    args = parser.parse_args(argv)
+    if len(args.files) not in (0, 2):
+        parser.error("give an import file and its judgements, or nothing")
+    sets = [(Path(args.files[0]).stem, *map(Path, args.files))] if args.files else DEFAULT_SETS
+    print(f"Search backend: {args.backend}\n")
     print(f"| set | challenges | n | nDCG@{K} CoCity | nDCG@{K} BM25 | recall@{K} CoCity | recall@{K} BM25 |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, data_path, qrels_path in sets:
         if not Path(data_path).exists() or not Path(qrels_path).exists():
             print(f"| {name} | skipped: {data_path} not found | | | | | |")
             continue
-        for line in evaluate(name, data_path, qrels_path):
+        for line in evaluate(name, data_path, qrels_path, args.backend):
             print(line)
 
 
