@@ -138,3 +138,22 @@ def test_key_words_leave_out_words_no_candidate_holds(app, market):
         labels = [word.label for word in key_words(challenge, CHALLENGE_FIELDS, 40, "solution")]
         db.session.rollback()
     assert "district heating" in labels and "zyxwv" not in labels
+
+
+def test_a_korean_word_is_weighed_among_records_written_in_korean(app, world):
+    """Every Korean record says 주민 (residents): among them it is a common word, however few they are."""
+    from portal.matching.strategies import CHALLENGE_FIELDS, key_words
+
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        for number in range(3):
+            factories.solution(company, title=f"주민 서비스 {number}", summary="For residents.", language="ko",
+                               description=f"주민에게 알림을 보냅니다 {number}.", sectors=["citizen-services"])
+        for number in range(5):
+            factories.solution(company, title=f"Service {number}", summary="For residents.",
+                               description="Sensor network." if number < 4 else "Maps.", sectors=["safety"])
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Sensor for 주민", summary="Residents.", sectors=["safety"])
+        db.session.commit()
+        labels = [word.label for word in key_words(challenge, CHALLENGE_FIELDS, 40, "solution")]
+    assert labels.index("Sensor") < labels.index("주민")

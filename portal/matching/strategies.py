@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..challenges.models import Challenge
 from ..extensions import db
+from ..search.analysis import HANGUL
 from ..search.backend import get_backend
 from ..search.querying import words_of
 from ..solutions.models import Solution
@@ -54,7 +55,7 @@ def key_words(record, fields, limit, kind):
     if not words:
         return []
     wanted = {term for word in words.values() for terms in (word.key, *word.translations) for term in terms}
-    total, frequencies = get_backend().document_frequencies(kind, wanted)
+    totals, frequencies = get_backend().document_frequencies(kind, wanted)
 
     def holders(terms):  # at most this many records hold all the terms
         return min(frequencies.get(term, 0) for term in terms)
@@ -66,7 +67,10 @@ def key_words(record, fields, limit, kind):
         # words would otherwise look rarest of all).
         reach = max(holders(terms) for terms in (word.key, *word.translations))
         if reach:
-            ranked.append((weights[key] * math.log(1 + total / (1 + reach)), word))
+            # A Korean word is rare or common among the records written in Korean, not among all of them:
+            # in a collection mostly in English every Korean word would look rare.
+            collection = totals["ko"] if HANGUL.search(word.text) else totals["all"]
+            ranked.append((weights[key] * math.log(1 + max(collection, reach) / (1 + reach)), word))
     if not ranked:
         return []
     ranked.sort(key=lambda pair: pair[0], reverse=True)

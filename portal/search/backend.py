@@ -92,7 +92,8 @@ class SearchBackend:
         return False
 
     def document_frequencies(self, kind, terms):
-        """(number of public records of `kind`, {term: how many of them hold it}), for weighing terms."""
+        """({"all": number of public records of `kind`, "ko": how many of them are written in Korean},
+        {term: how many of them hold it}), for weighing terms."""
         raise NotImplementedError
 
     def candidates(self, kind, words, limit):

@@ -36,6 +36,7 @@ B, K1 = 0.75, 1.2
 FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "grams": 0.5}
 TYPICAL_LENGTHS = {"title": 12, "body": 120, "grams": 150}
 GRAM_PREFIX = "~"  # grams live beside words in one column; "~" never starts a word
+KOREAN_MARK = "#ko"  # no word starts with "#"
 CHAMPIONS = 1000  # rows read per term: deep enough that a term's best holders are all seen
 
 
@@ -78,7 +79,8 @@ def _tokens(analyzer, text):
 
 
 def impacts(document):
-    """{term: BM25 weight of the term in this document}; the term "" stands for the document itself."""
+    """{term: BM25 weight of the term in this document}; the term "" stands for the document itself, and
+    KOREAN_MARK for its being written in Korean (so the term counts count records too)."""
     weights = defaultdict(float)
     for field, tokens, prefix in (("title", _tokens(_TEXT, document.title), ""),
                                   ("body", _tokens(_TEXT, document.body), ""),
@@ -88,6 +90,8 @@ def impacts(document):
             weights[prefix + term] += FIELD_BOOSTS[field] * frequency / norm
     found = {term: weight * (K1 + 1) / (weight + K1) for term, weight in weights.items()}
     found[""] = 0.0
+    if document.language == "ko":
+        found[KOREAN_MARK] = 0.0
     return found
 
 
@@ -199,8 +203,9 @@ class PostgresBackend(SearchBackend):
         terms = list(terms)
         with self.engine.connect() as connection:
             rows = dict(connection.execute(select(COUNTS.c.term, COUNTS.c.documents).where(
-                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", *terms]))).all())
-        return rows.pop("", 0), {term: rows.get(term, 0) for term in terms}
+                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", KOREAN_MARK, *terms]))).all())
+        totals = {"all": rows.get("", 0), "ko": rows.get(KOREAN_MARK, 0)}
+        return totals, {term: rows.get(term, 0) for term in terms}
 
     def candidates(self, kind, words, limit):
         units = [(tuple(GRAM_PREFIX + term for term in terms) if where == "grams" else terms, boost)

@@ -194,18 +194,19 @@ class WhooshBackend(SearchBackend):
             return refs
 
     def document_frequencies(self, kind, terms):
-        """(number of public records of `kind`, {term: how many of them hold it in the title or in the body,
-        whichever more do})."""
+        """(numbers of public records of `kind`, all and in Korean; {term: how many of them hold it in the
+        title or in the body, whichever more do})."""
         terms = list(terms)
-        total, frequencies = 0, dict.fromkeys(terms, 0)
+        totals, frequencies = {"all": 0, "ko": 0}, dict.fromkeys(terms, 0)
         with self._searcher() as searcher:
             for reader, _offset in searcher.reader().leaf_readers():
                 allowed = _public(reader, kind)
-                total += int(allowed.sum())
+                totals["all"] += int(allowed.sum())
+                totals["ko"] += int((allowed & scoring.any_of(reader, "language", ["ko"])).sum())
                 for term in terms:
                     frequencies[term] += max(int(allowed[scoring.CACHE.postings(reader, field, term).docs].sum())
                                              for field in scoring.TEXT_FIELDS)
-        return total, frequencies
+        return totals, frequencies
 
     def candidates(self, kind, words, limit):
         """Public records of `kind` matching any word, best first: [(id, key, score, matched terms)]."""
