@@ -90,6 +90,7 @@ def test_facets_filters_and_sorting(app, records):
     with app.test_request_context():
         found = search_services.search(None, "")
         assert found.facets["kind"] == {"solution": 2, "challenge": 1, "organisation": 5}
+        assert found.facets["trl"] == {"8": 1, "6": 1}  # records without a readiness level are not a value
         assert found.facets["sectors"]["safety"] >= 2
         only = search_services.search(None, "", kinds=("solution",), filters={"sectors": "mobility"})
         assert [hit.title for hit in only.hits] == ["Demand-responsive village buses"]

@@ -290,6 +290,8 @@ def facet_counts(segments, masks, fields):
             continue
         for field in fields:
             for value in CACHE.values(segment.reader, field):
+                if not value:  # no value ("" for a record without a readiness level)
+                    continue
                 found = int(mask[CACHE.postings(segment.reader, field, value).docs].sum())
                 if found:
                     counts[field][value] = counts[field].get(value, 0) + found
