@@ -7,13 +7,15 @@ carries the reasons a person needs to judge it.
 """
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import select
 
 from ..challenges.models import Challenge
 from ..extensions import db
-from ..search.analysis import HANGUL
+from ..search.analysis import HANGUL, text_analyzer
 from ..search.backend import get_backend
+from ..search.glossary import term_key
 from ..search.querying import words_of
 from ..solutions.models import Solution
 
@@ -40,12 +42,41 @@ class Match:
     reasons: list = field(default_factory=list)
 
 
+# Words that say nothing of a record's subject are never key words (the search index keeps them, so
+# that a search for any word works): English beyond Whoosh's short stop list, and Korean function
+# words and auxiliaries, which matching would otherwise show as reasons ("matched: 있습니다").
+FUNCTION_WORDS = (
+    "about", "above", "after", "again", "all", "also", "am", "any", "because", "been", "before", "being", "below",
+    "between", "both", "but", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "further",
+    "had", "has", "having", "he", "her", "here", "him", "his", "how", "i", "into", "its", "itself", "just", "me",
+    "more", "most", "my", "no", "nor", "off", "once", "only", "other", "our", "out", "over", "own", "same", "she",
+    "should", "so", "some", "such", "than", "their", "them", "then", "there", "these", "they", "those", "through",
+    "too", "under", "until", "up", "very", "was", "were", "what", "where", "which", "while", "who", "whom", "why",
+    "would", "etc", "per", "via",
+    "등", "및", "또는", "또", "그리고", "그러나", "하지만", "또한", "수", "것", "때",
+    "중", "더", "각", "약", "위해", "위한", "통해", "통한", "대한", "대해", "관련",
+    "관한", "따라", "따른", "같은", "있습니다", "없습니다", "있고", "있는", "없는", "있다",
+    "없다", "있어", "없이", "있으며", "있도록", "한", "할", "된", "될", "이런", "그런",
+    "이러한", "그러한", "우리", "저희", "이", "그", "저", "매우", "가장", "모든", "입니다",
+    "합니다", "됩니다", "했습니다",
+)
+
+
+@lru_cache(maxsize=1)
+def function_word_keys():
+    """FUNCTION_WORDS as index terms (stemmed, bare), the way words_of keys words."""
+    analyzer = text_analyzer()
+    return {term_key(word, analyzer) for word in FUNCTION_WORDS} - {()}
+
+
 def key_words(record, fields, limit, kind):
     """The `limit` most telling words of a record, weighted by field and by rarity among the public
     records of `kind` that it will be matched with (tf-idf)."""
     weights, words = {}, {}
     for name, weight in fields.items():
         for word in words_of(getattr(record, name, "") or ""):
+            if word.key in function_word_keys():
+                continue
             words.setdefault(word.key, word)
             weights[word.key] = weights.get(word.key, 0.0) + weight
     for tag in getattr(record, "tags", None) or []:
