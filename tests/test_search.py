@@ -409,3 +409,41 @@ def test_a_korean_word_has_one_bare_form_however_it_is_inflected(app, world):
     # 횡단보도 ends in 도, which also reads as a particle: bare and inflected forms must meet in the glossary.
     assert set(titles(app, "횡단보도에서")) == {"Crossing guard camera", "Crosswalk radar"}
     assert "Crosswalk radar" in titles(app, "pedestrian crossing")
+
+
+def _write_the_same_record(instance_path, worker, count, errors):
+    from portal.model_types import utcnow
+    from portal.search.documents import Document
+
+    app = build_app(instance_path)
+    try:
+        with app.app_context():
+            for number in range(count):
+                # Many words, so that writing one version's postings takes a while.
+                words = " ".join(f"w{worker}x{number}x{index}" for index in range(400))
+                get_backend().add([Document(kind="solution", id=1, key="sol-one", title=f"version {worker}",
+                                            body=words, public=True, organisation_id=1, date=utcnow())])
+    except Exception as error:
+        errors.put(repr(error))
+
+
+@postgres_only
+def test_postgres_writers_of_the_same_record_at_once_leave_one_set_of_postings(app, instance_path):
+    from sqlalchemy import text
+
+    spawn = multiprocessing.get_context("spawn")
+    errors = spawn.Queue()
+    workers = [spawn.Process(target=_write_the_same_record, args=(str(instance_path), worker, 30, errors))
+               for worker in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert errors.empty(), errors.get()
+    with app.app_context(), db.engine.connect() as connection:
+        kept, recounted = _counts(connection)
+        terms = [term for (term,) in connection.execute(text("SELECT term FROM search_postings"))]
+    assert kept == recounted
+    versions = {term.rsplit("x", 1)[0] for term in terms if term.startswith("w")}
+    assert len(versions) == 1 and len(terms) == len(set(terms)) == 403  # one version's 400 words, its title's
+    # two and the record's own mark, not two versions' words mixed

@@ -148,7 +148,10 @@ class PostgresBackend(SearchBackend):
             connection.execute(statement.on_conflict_do_update(
                 index_elements=["kind", "term"], set_={"documents": COUNTS.c.documents + statement.excluded.documents}),
                 counts)
-            connection.execute(delete(COUNTS).where(COUNTS.c.documents <= 0))
+            for kind in {row["kind"] for row in counts if row["documents"] < 0}:
+                fewer = [row["term"] for row in counts if row["kind"] == kind and row["documents"] < 0]
+                connection.execute(delete(COUNTS).where(
+                    COUNTS.c.kind == kind, COUNTS.c.term.in_(fewer), COUNTS.c.documents <= 0))
 
     @staticmethod
     def _copy_postings(connection, rows):
@@ -163,6 +166,8 @@ class PostgresBackend(SearchBackend):
         documents = list(documents)
         if documents:
             with self.engine.begin() as connection:
+                # The document rows first: their locks make a concurrent writer of the same records wait
+                # until this commits, so that its postings replace these instead of joining them.
                 self._upsert(connection, documents)
                 self._replace_postings(connection, {(d.kind, d.id) for d in documents}, documents)
 
