@@ -111,6 +111,7 @@ def test_city_registers_publishes_and_the_public_sees_it(app, live_server, brows
         visitor.get_by_role("link", name="Cooler streets in heatwaves").wait_for()
         shoot(visitor, f"challenges-{name}")
         visitor.get_by_role("link", name="Cooler streets in heatwaves").click()
+        visitor.get_by_role("heading", name="Cooler streets in heatwaves").wait_for()  # the click only starts loading
         # The page says when it closes in Aarhus and in the visitor's own zone.
         assert "(Copenhagen)" in visitor.content() and "(Seoul)" in visitor.content()
         shoot(visitor, f"challenge-{name}")
