@@ -447,3 +447,25 @@ def test_postgres_writers_of_the_same_record_at_once_leave_one_set_of_postings(a
     versions = {term.rsplit("x", 1)[0] for term in terms if term.startswith("w")}
     assert len(versions) == 1 and len(terms) == len(set(terms)) == 403  # one version's 400 words, its title's
     # two and the record's own mark, not two versions' words mixed
+
+
+def test_a_kept_searcher_sees_an_index_made_anew_at_the_same_generation(tmp_path):
+    """An index recreated elsewhere counts its generations from the start again; a searcher kept from
+    before must still notice that it is another index."""
+    from portal.search.whoosh_backend import WhooshBackend
+
+    reading = WhooshBackend(tmp_path / "index")
+    reading.rebuild([_document(1, "old pump", "old text")])
+    assert [key for _id, key, _score, _terms in reading.candidates("solution", _words("pump"), 10)] == ["sol-1"]
+    writing = WhooshBackend(tmp_path / "index")  # another process, finding the index unusable
+    writing._recreate()
+    writing.rebuild([_document(2, "new pump", "new text")])
+    assert [key for _id, key, _score, _terms in reading.candidates("solution", _words("pump"), 10)] == ["sol-2"]
+    reading.close()
+    writing.close()
+
+
+def _words(text):
+    from portal.search.querying import words_of
+
+    return words_of(text, glossary=False)

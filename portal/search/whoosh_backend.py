@@ -6,6 +6,7 @@ contents atomically, so a crash mid-write leaves the previous index readable.
 """
 import fcntl
 import os
+import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ LOCK_TIMEOUT_SECONDS = 60
 # rebuilt from the database when next used (Whoosh keeps the schema an index was created with).
 FORMAT = "3"
 FORMAT_FILE = "cocity-format"
+TOC_FILE = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents, one a generation
 
 
 def schema():
@@ -168,19 +170,19 @@ class WhooshBackend(SearchBackend):
         yield state["searcher"]
 
     def _stamp(self):
-        """What identifies the index's current version: its generation, and its table of contents'
-        file, since an index created anew starts counting generations again."""
-        generation = index.FileIndex(self._storage(), schema(), indexname=index._DEF_INDEX_NAME).latest_generation()
-        try:
-            found = os.stat(self.path / f"{index._DEF_INDEX_NAME}_{generation}.toc")
-        except OSError:
-            return generation, None
-        return generation, found.st_ino, found.st_mtime_ns
-
-    def _storage(self):
-        from whoosh.filedb.filestore import FileStorage
-
-        return FileStorage(str(self.path))
+        """What identifies the index's current version: its newest table of contents, by generation and
+        by file (an index created anew counts its generations from the start again). Looking at the
+        folder is enough; opening the index would read and unpickle that file on every search."""
+        newest = None
+        if not self.path.is_dir():  # not created yet
+            return newest
+        with os.scandir(self.path) as entries:
+            for entry in entries:
+                found = TOC_FILE.fullmatch(entry.name)
+                if found and (newest is None or int(found[1]) > newest[0]):
+                    status = entry.stat()
+                    newest = (int(found[1]), status.st_ino, status.st_mtime_ns)
+        return newest
 
     def refs(self):
         with self._searcher() as searcher:
