@@ -469,3 +469,39 @@ def _words(text):
     from portal.search.querying import words_of
 
     return words_of(text, glossary=False)
+
+
+def test_parking_and_parks_are_different_things(app, world):
+    """The stemmer would make "parking" "park": a search for parking must not bring park maintenance."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Parking guidance", summary="Shows free parking spaces.",
+                           sectors=["mobility"])
+        factories.solution(company, title="Playground inspection", summary="Checks play equipment in parks.",
+                           sectors=["environment"])
+        db.session.commit()
+    assert titles(app, "parking") == ["Parking guidance"]
+    assert titles(app, "park") == ["Playground inspection"]
+    assert titles(app, "주차") == ["Parking guidance"]  # through the glossary
+    assert titles(app, "공원") == ["Playground inspection"]
+
+
+def test_no_glossary_term_stands_for_two_concepts():
+    """A term two lines share (after analysis) would carry one concept's translations to the other."""
+    from portal.search.analysis import text_analyzer
+    from portal.search.glossary import read_concepts, term_key
+
+    analyzer, owner, shared = text_analyzer(), {}, []
+    for line, (_sector, english, korean) in enumerate(read_concepts()):
+        for term in english + korean:
+            key = term_key(term, analyzer)
+            if owner.setdefault(key, (line, term))[0] != line:
+                shared.append((owner[key][1], term))
+    assert shared == []
+
+
+def test_ageing_pipes_are_not_elderly_people():
+    from portal.search.querying import words_of
+
+    ageing = words_of("ageing water mains")[0]
+    assert ["노인"] not in ageing.translations and ["노인"] in words_of("elderly")[0].translations

@@ -92,10 +92,14 @@ class KeepHangul(Filter):
                 yield from self.inner(iter([token]))
 
 
+# Words the Porter stemmer would turn into a word of another meaning ("parking" into "park"): kept whole.
+UNSTEMMED = frozenset({"parking"})
+
+
 def text_analyzer():
     """Words: English stemmed, Korean with and without particles."""
     return (RegexTokenizer(WORDS) | LowercaseFilter() | StopFilter(minsize=1)
-            | KeepHangul(StemFilter()) | KoreanStemFilter())
+            | KeepHangul(StemFilter(ignore=UNSTEMMED)) | KoreanStemFilter())
 
 
 def gram_analyzer():
