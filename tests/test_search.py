@@ -486,13 +486,25 @@ def test_parking_and_parks_are_different_things(app, world):
     assert titles(app, "공원") == ["Playground inspection"]
 
 
-def test_no_glossary_term_stands_for_two_concepts():
+def test_buildings_are_not_building_work(app, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Energy audits of public buildings", summary="Finds heat losses.",
+                           sectors=["buildings"])
+        factories.solution(company, title="Low-code dashboards", summary="We build dashboards in days.",
+                           sectors=["ai-data"])
+        db.session.commit()
+    assert titles(app, "buildings") == titles(app, "building") == ["Energy audits of public buildings"]
+    assert titles(app, "build") == ["Low-code dashboards"]
+
+
+def test_no_glossary_or_vocabulary_term_stands_for_two_concepts():
     """A term two lines share (after analysis) would carry one concept's translations to the other."""
     from portal.search.analysis import text_analyzer
-    from portal.search.glossary import read_concepts, term_key
+    from portal.search.glossary import all_concepts, term_key
 
     analyzer, owner, shared = text_analyzer(), {}, []
-    for line, (_sector, english, korean) in enumerate(read_concepts()):
+    for line, (english, korean) in enumerate(all_concepts()):
         for term in english + korean:
             key = term_key(term, analyzer)
             if owner.setdefault(key, (line, term))[0] != line:
@@ -505,3 +517,16 @@ def test_ageing_pipes_are_not_elderly_people():
 
     ageing = words_of("ageing water mains")[0]
     assert ["노인"] not in ageing.translations and ["노인"] in words_of("elderly")[0].translations
+
+
+def test_everyday_words_reach_the_other_language(app, world):
+    """Not only smart-city terms: a Korean query for residents (주민) finds English text about residents."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Door-to-door notices", summary="Tells residents about roadworks.",
+                           sectors=["citizen-services"])
+        factories.solution(company, title="골목 청소 로봇", summary="A robot that sweeps narrow streets.",
+                           language="ko", description="좁은 골목길을 밤마다 청소합니다.", sectors=["water-waste"])
+        db.session.commit()
+    assert titles(app, "주민") == ["Door-to-door notices"]
+    assert titles(app, "alleys") == ["골목 청소 로봇"]

@@ -12,6 +12,7 @@ compounds match ("반지하주택" is found by "반지하").
 import re
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang.porter import stem as porter_stem
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 # Hangul runs, or runs of other letters and digits; "LiDAR기반" is two words.
@@ -92,14 +93,21 @@ class KeepHangul(Filter):
                 yield from self.inner(iter([token]))
 
 
-# Words the Porter stemmer would turn into a word of another meaning ("parking" into "park"): kept whole.
-UNSTEMMED = frozenset({"parking"})
+# Words the Porter stemmer would turn into a word of another meaning ("parking" into "park", "buildings"
+# into "build", "training" into "train"): they get a stem of their own.
+OWN_STEMS = {"parking": "parking", "building": "building", "buildings": "building", "training": "training",
+             "trainings": "training"}
+
+
+def english_stem(word):
+    """The Porter stem of an English word, or its own stem from OWN_STEMS."""
+    return OWN_STEMS.get(word) or porter_stem(word)
 
 
 def text_analyzer():
     """Words: English stemmed, Korean with and without particles."""
     return (RegexTokenizer(WORDS) | LowercaseFilter() | StopFilter(minsize=1)
-            | KeepHangul(StemFilter(ignore=UNSTEMMED)) | KoreanStemFilter())
+            | KeepHangul(StemFilter(english_stem)) | KoreanStemFilter())
 
 
 def gram_analyzer():

@@ -1,8 +1,12 @@
 """The bilingual smart-city glossary: a query word in one language also looks for its translations.
 
-glossary.tsv holds one concept a line: sector, English terms, Korean terms
-(alternatives separated by "|"). Terms are matched after the same analysis as
-the indexed text, so "flooding", "floods" and "침수를" all find their concept.
+glossary.tsv holds the smart-city terms, one concept a line: sector, English
+terms, Korean terms (alternatives separated by "|"). vocabulary.tsv holds, the
+same way but without a sector, the everyday words challenges and solutions are
+written in (residents, leak, location): without them a Korean challenge would
+reach English solutions through its few technical terms only. Terms are
+matched after the same analysis as the indexed text, so "flooding", "floods"
+and "침수를" all find their concept.
 """
 import csv
 from functools import lru_cache
@@ -11,6 +15,7 @@ from pathlib import Path
 from .analysis import HANGUL, WORDS, terms, text_analyzer
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.tsv")
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.tsv")
 LONGEST_TERM_WORDS = 4
 
 
@@ -25,14 +30,25 @@ def term_key(text, analyzer):
 
 
 def read_concepts(path=GLOSSARY_FILE):
-    """[(sector, [english terms], [korean terms])] from the TSV file."""
-    concepts = []
+    """[(sector, [english terms], [korean terms])] from the glossary file."""
+    return [(sector, english.split("|"), korean.split("|")) for sector, english, korean in _rows(path)]
+
+
+def read_vocabulary(path=VOCABULARY_FILE):
+    """[([english terms], [korean terms])] from the vocabulary file."""
+    return [(english.split("|"), korean.split("|")) for english, korean in _rows(path)]
+
+
+def all_concepts():
+    """[([english terms], [korean terms])]: the glossary's, then the vocabulary's."""
+    return [(english, korean) for _sector, english, korean in read_concepts()] + read_vocabulary()
+
+
+def _rows(path):
     with open(path, encoding="utf-8", newline="") as handle:
-        rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        rows = csv.reader((line for line in handle if line.strip() and not line.startswith("#")), delimiter="\t")
         next(rows)  # header
-        for sector, english, korean in rows:
-            concepts.append((sector, english.split("|"), korean.split("|")))
-    return concepts
+        return list(rows)
 
 
 def joined_key(words, analyzer):
@@ -52,7 +68,7 @@ def expansions():
     also known by its words written as one."""
     analyzer = text_analyzer()
     table = {}
-    for _sector, english, korean in read_concepts():
+    for english, korean in all_concepts():
         keys = list(dict.fromkeys(key for key in (term_key(term, analyzer) for term in english + korean) if key))
         for key in keys:
             others = [other for other in keys if other != key]

@@ -1,4 +1,4 @@
-"""search text analysed anew: "parking" is no longer stemmed to "park"
+"""search text analysed anew: "parking", "building" and "training" keep stems of their own
 
 Revision ID: 0006
 Revises: 0005
