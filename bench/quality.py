@@ -1,11 +1,16 @@
 """Matching quality on judged data: nDCG@10 and recall@10 of `flask match`, beside a plain BM25 baseline.
 
+Our sets: hard_cases.json (near-misses that share words but not purpose,
+Korean challenges answered in English) and korean_cases.json (ten Korean and
+six English challenges on topics of their own, written and judged without
+looking at the glossary or the rankings).
+
 The baseline is SQLite FTS5 over the same solution text, queried with the
 challenge's words OR-ed, computed in the same run. Each data set is an import
 file with a judgement file ({challenge key: {solution key: grade}}, grade 2 =
 answers it, 1 = partly; unjudged = 0).
 
-    .venv/bin/python bench/quality.py                       # the shared dev set and our hard set
+    .venv/bin/python bench/quality.py                       # the shared dev set and our two sets
     .venv/bin/python bench/quality.py DATA.json QRELS.json  # any other pair
     .venv/bin/python bench/quality.py --backend postgres    # the same with the postgres search backend
 
@@ -34,6 +39,7 @@ SHARED = HERE.parent.parent / "shared"
 DEFAULT_SETS = [
     ("dev (shared)", SHARED / "sample.json", SHARED / "sample-qrels.json"),
     ("hard (ours)", HERE / "hard_cases.json", HERE / "hard_qrels.json"),
+    ("korean (ours)", HERE / "korean_cases.json", HERE / "korean_qrels.json"),
 ]
 K = 10
 WORD = re.compile(r"\w+")
