@@ -129,16 +129,20 @@ def test_an_assigned_consultancy_sees_the_matches(app, client, world, login, mar
     assert "Solutions that fit this challenge" not in client.get(f"/challenges/{key}").get_data(as_text=True)
 
 
-def test_key_words_leave_out_words_no_candidate_holds_and_function_words(app, market):
+def test_key_words_leave_out_words_no_candidate_holds_function_words_and_numbers(app, world, market):
     from portal.matching.strategies import CHALLENGE_FIELDS, key_words
 
     with app.test_request_context():
         challenge = challenge_by_title("Lower district heating temperatures")
-        challenge.problem = "Losses are high in the zyxwv network before winter."
+        factories.solution(db.session.get(Organisation, world["company_org"]), title="Leak finder",
+                           summary="Cuts network losses by 40 per cent in 2 years.", sectors=["energy"])
+        db.session.commit()
+        challenge.problem = "Losses are high in the zyxwv network before winter: 40 per cent in 2 years."
         labels = [word.label for word in key_words(challenge, CHALLENGE_FIELDS, 40, "solution")]
         db.session.rollback()
     assert "district heating" in labels and "zyxwv" not in labels
     assert "before" not in labels  # a solution says it too, but it tells nothing of the subject
+    assert "40" not in labels and "2" not in labels  # shared figures say nothing of a shared purpose
 
 
 def test_a_korean_word_is_weighed_among_records_written_in_korean(app, world):
@@ -158,3 +162,24 @@ def test_a_korean_word_is_weighed_among_records_written_in_korean(app, world):
         db.session.commit()
         labels = [word.label for word in key_words(challenge, CHALLENGE_FIELDS, 40, "solution")]
     assert labels.index("Sensor") < labels.index("주민")
+
+
+def test_a_thing_said_in_both_languages_is_one_key_word(app, world, market):
+    """The flood challenge says residents and 주민, early warnings and 경보: one key word each, so that
+    other things it says find room, and a Korean solution saying 주민 matches it as fully as one saying residents."""
+    from portal.matching.strategies import CHALLENGE_FIELDS, key_words
+
+    with app.test_request_context():
+        factories.solution(db.session.get(Organisation, world["company_org"]), title="Winter notices",
+                           summary="Notices for residents.", language="ko", sectors=["safety"],
+                           description="겨울 동안 주민에게 알립니다.")
+        db.session.commit()
+        challenge = challenge_by_title("Flood alerts for semi-basement homes")
+        challenge.problem += " 겨울 동안에도 주민들이 불편을 겪습니다."
+        words = key_words(challenge, CHALLENGE_FIELDS, 40, "solution")
+        db.session.rollback()
+    labels = [word.label for word in words]
+    assert len({"Residents", "주민"} & set(labels)) == 1
+    residents = next(word for word in words if word.label in ("Residents", "주민"))
+    assert ["주민"] in residents.alternatives and ["resid"] in residents.alternatives
+    assert "동안" not in labels  # a Korean function word, like "during"

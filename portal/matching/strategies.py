@@ -58,7 +58,9 @@ FUNCTION_WORDS = (
     "관한", "따라", "따른", "같은", "있습니다", "없습니다", "있고", "있는", "없는", "있다",
     "없다", "있어", "없이", "있으며", "있도록", "한", "할", "된", "될", "이런", "그런",
     "이러한", "그러한", "우리", "저희", "이", "그", "저", "매우", "가장", "모든", "입니다",
-    "합니다", "됩니다", "했습니다",
+    "합니다", "됩니다", "했습니다", "전에", "동안", "이후", "이전", "때문", "경우", "정도", "이하", "미만", "여러",
+    "다양한", "함께", "모두", "직접", "실제", "현재", "기존", "가능", "필요", "대부분", "특히", "이미", "아직", "계속",
+    "다시", "바로", "거의", "많은", "많이", "적은", "새로운", "어려운", "쉽게", "크게", "그대로", "곳", "최근", "주로",
 )
 
 
@@ -69,13 +71,19 @@ def function_word_keys():
     return {term_key(word, analyzer) for word in FUNCTION_WORDS} - {()}
 
 
+def is_number(word):
+    """Figures ("40 per cent", "2 years") are shared by records with nothing else in common; a number the
+    glossary knows ("119", the Korean emergency line) is a word like any other."""
+    return not word.translations and all(term.isdigit() for term in word.key)
+
+
 def key_words(record, fields, limit, kind):
     """The `limit` most telling words of a record, weighted by field and by rarity among the public
     records of `kind` that it will be matched with (tf-idf)."""
     weights, words = {}, {}
     for name, weight in fields.items():
         for word in words_of(getattr(record, name, "") or ""):
-            if word.key in function_word_keys():
+            if word.key in function_word_keys() or is_number(word):
                 continue
             words.setdefault(word.key, word)
             weights[word.key] = weights.get(word.key, 0.0) + weight
@@ -105,11 +113,19 @@ def key_words(record, fields, limit, kind):
     if not ranked:
         return []
     ranked.sort(key=lambda pair: pair[0], reverse=True)
-    chosen = [word for _score, word in ranked[:limit]]
-    top = ranked[0][0] or 1.0
-    for score, word in ranked[:limit]:
+    chosen = []  # (score, word)
+    for score, word in ranked:
+        # A record that says a thing in both its languages ("주민", "residents") has one key word for it,
+        # which leaves room for other things it says.
+        same = next((kept for _score, kept in chosen if kept.same_concept(word)), None)
+        if same is not None:
+            same.absorb(word)
+        elif len(chosen) < limit:
+            chosen.append((score, word))
+    top = chosen[0][0] or 1.0
+    for score, word in chosen:
         word.weight = round(0.5 + score / top, 3)  # 0.5..1.5: the rarest, most prominent words lead
-    return chosen
+    return [word for _score, word in chosen]
 
 
 def matched_words(words, matched_terms):

@@ -38,6 +38,20 @@ class Word:
         """Every index term this word may match, its translations included."""
         return {term for terms in (*self.alternatives, *self.translations) for term in terms}
 
+    def same_concept(self, other):
+        """True when one word is a glossary translation of the other ("경보" and "warnings")."""
+        return (list(other.key) in self.translations or list(self.key) in other.translations
+                or any(terms in self.translations for terms in other.alternatives))
+
+    def absorb(self, other):
+        """Take in a word of the same concept: its spellings count as this word's own, not as translations
+        (the writer used them), and its translations widen this word's."""
+        self.alternatives += [terms for terms in other.alternatives if terms not in self.alternatives]
+        self.translations = [terms for terms in self.translations + other.translations
+                             if terms not in self.alternatives]
+        self.translations = list(map(list, dict.fromkeys(map(tuple, self.translations))))[:MAX_TRANSLATIONS]
+        self.grams = self.grams or other.grams
+
     def units(self):
         """What a record may hold to match this word, as (terms, where, boost): all the terms must be there,
         `where` is "text" (title or body) or "grams"; the boost includes the word's weight."""
