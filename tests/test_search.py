@@ -530,3 +530,12 @@ def test_everyday_words_reach_the_other_language(app, world):
         db.session.commit()
     assert titles(app, "주민") == ["Door-to-door notices"]
     assert titles(app, "alleys") == ["골목 청소 로봇"]
+
+
+def test_korean_words_join_only_into_a_term_that_spans_them():
+    """"목표로 합니다" written as one is 목표 with endings: two words, not a term of two (a match reason
+    read "목표 합니다")."""
+    from portal.search.querying import words_of
+
+    assert [word.label for word in words_of("목표로 합니다")] == ["목표", "합니다"]
+    assert [word.label for word in words_of("불법 주정차를 막습니다")] == ["불법 주정차", "막습니다"]

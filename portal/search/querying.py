@@ -108,7 +108,9 @@ def _longest_glossary_span(analysed, position, table):
         key = tuple(found[-1] for _raw, found in chunk)
         if key in table:
             return span, key
-        joined = joined_key([raw for raw, _found in chunk], _TEXT)
-        if joined in table:
+        raws = [raw for raw, _found in chunk]
+        joined = joined_key(raws, _TEXT)
+        # The term must reach into the last word: "목표로 합니다" joined is 목표 plus endings, not a term of two.
+        if joined in table and len(joined[0]) > len("".join(raws[:-1])):
             return span, joined
     return 1, tuple(found[-1] for _raw, found in analysed[position:position + 1])
