@@ -537,5 +537,13 @@ def test_korean_words_join_only_into_a_term_that_spans_them():
     read "목표 합니다")."""
     from portal.search.querying import words_of
 
-    assert [word.label for word in words_of("목표로 합니다")] == ["목표", "합니다"]
-    assert [word.label for word in words_of("불법 주정차를 막습니다")] == ["불법 주정차", "막습니다"]
+    assert [word.text for word in words_of("목표로 합니다")] == ["목표로", "합니다"]
+    assert [word.text for word in words_of("불법 주정차를 막습니다")] == ["불법 주정차를", "막습니다"]
+
+
+def test_korean_words_are_shown_as_written_without_their_particles():
+    """A match reason shows 횡단보도, not the index's bare form 횡단보 (its 도 also reads as a particle)."""
+    from portal.search.querying import words_of
+
+    labels = [word.label for word in words_of("횡단보도에서 공무원에게 낙상을 시골마을 어린이 보호구역을")]
+    assert labels == ["횡단보도", "공무원", "낙상", "시골마을", "어린이 보호구역"]

@@ -49,6 +49,25 @@ def bare_korean(word):
     return word
 
 
+# Endings removed from a Korean word shown to people (a match reason): only those that hardly any noun ends
+# in, so that "횡단보도에서" shows as "횡단보도" where its bare index form is "횡단보".
+DISPLAY_ENDINGS = sorted({
+    "에게서", "으로서", "으로써", "에서는", "에서도", "에게는", "으로는", "에서의", "까지는", "이라는",
+    "에서", "에게", "한테", "께서", "으로", "까지", "부터", "마다", "처럼", "보다", "에는", "에도",
+    "들이", "들은", "들을", "들의", "들에", "은", "는", "을", "를", "에",
+}, key=len, reverse=True)
+NOUNS_LIKE_ENDINGS = ("마을", "가을")
+
+
+def display_korean(word):
+    """A Hangul word as it reads without its particle, for showing: "공무원에게" as "공무원"."""
+    if not word.endswith(NOUNS_LIKE_ENDINGS):
+        for ending in DISPLAY_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 2:
+                return word[:-len(ending)]
+    return word
+
+
 class KoreanStemFilter(Filter):
     """Adds the bare form of a Hangul word at the same position."""
 

@@ -8,7 +8,7 @@ their translations along.
 """
 from dataclasses import dataclass, field
 
-from .analysis import HANGUL, WORDS, gram_analyzer, terms, text_analyzer
+from .analysis import HANGUL, WORDS, display_korean, gram_analyzer, terms, text_analyzer
 from .backend import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from .glossary import LONGEST_TERM_WORDS, expansions, joined_key
 
@@ -31,8 +31,8 @@ class Word:
 
     @property
     def label(self):
-        """How to show the word: Korean in its bare form ("낙상과" as "낙상"), other words as written."""
-        return " ".join(self.key) if HANGUL.search(self.text) else self.text
+        """How to show the word: as written, Korean without its particles ("공무원에게" as "공무원")."""
+        return " ".join(display_korean(raw) if HANGUL.fullmatch(raw) else raw for raw in self.text.split())
 
     def index_terms(self):
         """Every index term this word may match, its translations included."""
