@@ -52,7 +52,7 @@ FUNCTION_WORDS = (
     "more", "most", "my", "no", "nor", "off", "once", "only", "other", "our", "out", "over", "own", "same", "she",
     "should", "so", "some", "such", "than", "their", "them", "then", "there", "these", "they", "those", "through",
     "too", "under", "until", "up", "very", "was", "were", "what", "where", "which", "while", "who", "whom", "why",
-    "would", "etc", "per", "via",
+    "would", "etc", "per", "via", "s", "t", "d", "ll", "re", "ve", "m",  # children's, don't, we'll, 500 m
     "등", "및", "또는", "또", "그리고", "그러나", "하지만", "또한", "수", "것", "때",
     "중", "더", "각", "약", "위해", "위한", "통해", "통한", "대한", "대해", "관련",
     "관한", "따라", "따른", "같은", "있습니다", "없습니다", "있고", "있는", "없는", "있다",
