@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import sqlite3
 import sys
@@ -131,6 +132,25 @@ def database(folder, backend):
         admin.dispose()
 
 
+def mean(values):
+    return sum(values) / len(values)
+
+
+def language_gap(rows_by_language, column, rounds=10_000):
+    """Korean minus English mean of a column, with a 95% bootstrap interval (each language resampled)."""
+    korean = [row[column] for row in rows_by_language["ko"]]
+    english = [row[column] for row in rows_by_language["en"]]
+    rng = random.Random(2026)
+    gaps = sorted(mean(rng.choices(korean, k=len(korean))) - mean(rng.choices(english, k=len(english)))
+                  for _ in range(rounds))
+    return mean(korean) - mean(english), gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds)]
+
+
+def table_line(name, group, rows):
+    means = [mean(column) for column in zip(*rows, strict=True)]
+    return f"| {name} | {group} | {len(rows)} | {means[0]:.3f} | {means[2]:.3f} | {means[1]:.3f} | {means[3]:.3f} |"
+
+
 def evaluate(name, data_path, qrels_path, backend):
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     judged = json.loads(Path(qrels_path).read_text(encoding="utf-8"))
@@ -142,14 +162,7 @@ def evaluate(name, data_path, qrels_path, backend):
                ndcg(baseline[key], grades), recall(baseline[key], grades))
         groups["all"].append(row)
         groups[language[key]].append(row)
-    lines = []
-    for group in ("all", "en", "ko"):
-        rows = groups.get(group)
-        if rows:
-            means = [sum(column) / len(rows) for column in zip(*rows, strict=True)]
-            lines.append(f"| {name} | {group} | {len(rows)} | {means[0]:.3f} | {means[2]:.3f} | "
-                         f"{means[1]:.3f} | {means[3]:.3f} |")
-    return lines
+    return groups
 
 
 def main(argv):
@@ -163,12 +176,25 @@ def main(argv):
     print(f"Search backend: {args.backend}\n")
     print(f"| set | challenges | n | nDCG@{K} CoCity | nDCG@{K} BM25 | recall@{K} CoCity | recall@{K} BM25 |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
+    pooled = defaultdict(list)
     for name, data_path, qrels_path in sets:
         if not Path(data_path).exists() or not Path(qrels_path).exists():
             print(f"| {name} | skipped: {data_path} not found | | | | | |")
             continue
-        for line in evaluate(name, data_path, qrels_path, args.backend):
-            print(line)
+        groups = evaluate(name, data_path, qrels_path, args.backend)
+        for group in ("all", "en", "ko"):
+            if groups.get(group):
+                print(table_line(name, group, groups[group]))
+                pooled[group] += groups[group]
+    if len(sets) > 1:
+        for group in ("all", "en", "ko"):
+            if pooled.get(group):
+                print(table_line("every set", group, pooled[group]))
+    if pooled.get("en") and pooled.get("ko"):
+        print(f"\nKorean minus English challenges, nDCG@{K} over every set (95% bootstrap interval):")
+        for label, column in (("CoCity", 0), ("BM25", 2)):
+            gap, low, high = language_gap(pooled, column)
+            print(f"  {label}: {gap:+.3f} ({low:+.3f} to {high:+.3f})")
 
 
 if __name__ == "__main__":
