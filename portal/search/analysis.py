@@ -49,22 +49,45 @@ def bare_korean(word):
     return word
 
 
-# Endings removed from a Korean word shown to people (a match reason): only those that hardly any noun ends
-# in, so that "횡단보도에서" shows as "횡단보도" where its bare index form is "횡단보".
-DISPLAY_ENDINGS = sorted({
-    "에게서", "으로서", "으로써", "에서는", "에서도", "에게는", "으로는", "에서의", "까지는", "이라는",
-    "에서", "에게", "한테", "께서", "으로", "까지", "부터", "마다", "처럼", "보다", "에는", "에도",
-    "들이", "들은", "들을", "들의", "들에", "은", "는", "을", "를", "에",
-}, key=len, reverse=True)
-NOUNS_LIKE_ENDINGS = ("마을", "가을")
+# Endings removed from a Korean word shown to people (a match reason), so that "골목과" shows as "골목" and
+# "횡단보도에서" as "횡단보도" (its bare index form is "횡단보": its 도 also reads as a particle). A particle
+# whose form follows the sound before it (이/가, 과/와, 은/는, 을/를, 으로/로) is removed only where that
+# sound fits; 도, 의 and 만 end too many nouns (온도, 회의) to be removed at all.
+DISPLAY_ENDINGS = {
+    "에게서": "any", "에서는": "any", "에서도": "any", "에게는": "any", "에서의": "any", "까지는": "any",
+    "으로는": "consonant", "으로서": "consonant", "으로써": "consonant", "이라는": "consonant",
+    "에서": "any", "에게": "any", "한테": "any", "께서": "any", "까지": "any", "부터": "any", "마다": "any",
+    "처럼": "any", "보다": "any", "에는": "any", "에도": "any", "들이": "any", "들은": "any", "들을": "any",
+    "들의": "any", "들에": "any", "으로": "consonant", "로는": "vowel", "라는": "vowel",
+    "이": "consonant", "과": "consonant", "은": "consonant", "을": "consonant",
+    "가": "vowel", "와": "vowel", "는": "vowel", "를": "vowel", "로": "vowel", "에": "any",
+    "하는": "verb", "하고": "verb", "하며": "verb", "하여": "verb", "하기": "verb", "하면": "verb", "합니다": "verb",
+    "하지": "verb", "한다": "verb",  # 감지하는 shows as 감지
+}
+NOUNS_ENDING_IN_HA = ("반지하",)  # 반지하는 is 반지하 with 는, not 반지 with 하는
+NOUNS_LIKE_ENDINGS = ("어린이", "놀이", "높이", "길이", "넓이", "깊이", "받이")
+_DISPLAY_ORDER = sorted(DISPLAY_ENDINGS, key=len, reverse=True)
+
+
+def _fits(rest, sound):
+    final = (ord(rest[-1]) - 0xAC00) % 28  # the last syllable's final consonant; 0 is none, 8 is ㄹ
+    if sound == "consonant":
+        return final != 0
+    if sound == "vowel":
+        return final == 0 or final == 8  # 로 follows ㄹ too (길로)
+    if sound == "verb":
+        return not (rest + "하").endswith(NOUNS_ENDING_IN_HA)
+    return True
 
 
 def display_korean(word):
     """A Hangul word as it reads without its particle, for showing: "공무원에게" as "공무원"."""
-    if not word.endswith(NOUNS_LIKE_ENDINGS):
-        for ending in DISPLAY_ENDINGS:
-            if word.endswith(ending) and len(word) - len(ending) >= 2:
-                return word[:-len(ending)]
+    if word.endswith(NOUNS_LIKE_ENDINGS):
+        return word
+    for ending in _DISPLAY_ORDER:
+        rest = word[:-len(ending)]
+        if word.endswith(ending) and len(rest) >= 2 and _fits(rest, DISPLAY_ENDINGS[ending]):
+            return rest
     return word
 
 
