@@ -184,3 +184,17 @@ def test_a_thing_said_in_both_languages_is_one_key_word(app, world, market):
     residents = next(word for word in words if word.label in ("Residents", "주민"))
     assert ["주민"] in residents.alternatives and ["resid"] in residents.alternatives
     assert "동안" not in labels  # a Korean function word, like "during"
+
+
+def test_a_word_in_a_title_weighs_more_than_the_same_word_repeated_in_a_body(app, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Gritter fleet", summary="Trucks for the cold season.",
+                           sectors=["mobility"])
+        factories.solution(company, title="Night road service", sectors=["mobility"],
+                           summary="Our gritter, a second gritter and one more gritter spread salt every night.")
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Gritter", summary="Gritter.", sectors=["mobility"])
+        db.session.commit()
+        ranked = [match.record.title for match in matching.solutions_for_challenge(challenge)]
+    assert ranked[:2] == ["Gritter fleet", "Night road service"]

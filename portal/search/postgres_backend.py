@@ -29,9 +29,10 @@ TABLE = SearchDocument.__table__
 POSTINGS = SearchPosting.__table__
 COUNTS = SearchTermCount.__table__
 
-# BM25 as the Whoosh backend scores it, with the field boosts of its schema. Lengths are measured
-# against a fixed typical length, not the collection's average, so that a record's impacts never
-# change when other records do.
+# BM25 as the Whoosh backend scores it, with the field boosts of its schema: each field's term
+# frequency saturates on its own, and the fields add up (saturating their sum let a word repeated in
+# the body weigh as much as the same word in the title). Lengths are measured against a fixed typical
+# length, not the collection's average, so that a record's impacts never change when other records do.
 B, K1 = 0.75, 1.2
 FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "grams": 0.5}
 TYPICAL_LENGTHS = {"title": 12, "body": 120, "grams": 150}
@@ -85,10 +86,10 @@ def impacts(document):
     for field, tokens, prefix in (("title", _tokens(_TEXT, document.title), ""),
                                   ("body", _tokens(_TEXT, document.body), ""),
                                   ("grams", _tokens(_GRAMS, f"{document.title}\n{document.body}"), GRAM_PREFIX)):
-        norm = 1 - B + B * len(tokens) / TYPICAL_LENGTHS[field]
+        norm = K1 * (1 - B + B * len(tokens) / TYPICAL_LENGTHS[field])
         for term, frequency in Counter(tokens).items():
-            weights[prefix + term] += FIELD_BOOSTS[field] * frequency / norm
-    found = {term: weight * (K1 + 1) / (weight + K1) for term, weight in weights.items()}
+            weights[prefix + term] += FIELD_BOOSTS[field] * frequency * (K1 + 1) / (frequency + norm)
+    found = dict(weights)
     found[""] = 0.0
     if document.language == "ko":
         found[KOREAN_MARK] = 0.0
