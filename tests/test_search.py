@@ -57,6 +57,18 @@ def test_a_bare_korean_word_finds_its_inflected_forms(app, records):
     assert titles(app, "반지하") == ["Semi-basement flood sensor"]
 
 
+def test_a_korean_word_of_one_syllable_finds_its_inflected_forms(app, world):
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Flooded underpass alarm", summary="Warns drivers.", language="ko",
+                           description="지하차도가 물에 잠기면 차량 진입을 막습니다.", sectors=["safety"])
+        factories.solution(company, title="Pipe length survey", summary="Measures pipes.", language="ko",
+                           description="관로의 길이를 측정합니다.", sectors=["water-waste"])
+        db.session.commit()
+    assert titles(app, "물") == ["Flooded underpass alarm"]  # the text says 물에
+    assert titles(app, "길") == []  # 길이 is length, not 길 (a road) with a particle
+
+
 def test_parts_of_korean_compounds_match(app, records):
     assert titles(app, "통학") == ["Safer school routes"]  # part of 통학로에서
 

@@ -34,11 +34,20 @@ _SUFFIX_LENGTHS = sorted({len(suffix) for suffix in KOREAN_SUFFIXES}, reverse=Tr
 _SUFFIX_SET = set(KOREAN_SUFFIXES)
 
 
+# After a noun of one syllable only particles that no two-syllable word ends in are removed, and only where
+# their sound fits (see DISPLAY_ENDINGS): "물에" and "곳을" lose theirs, "마을" and "길이" (length) do not.
+SHORT_NOUN_PARTICLES = {"에": "any", "에서": "any", "에게": "any", "에는": "any", "에도": "any", "에서는": "any",
+                        "을": "consonant", "은": "consonant", "으로": "consonant", "를": "vowel", "는": "vowel"}
+
+
 def strip_korean_suffix(word):
     """The word without one trailing particle or ending (the longest that fits), or None if there is none."""
     for length in _SUFFIX_LENGTHS:
         if len(word) - length >= 2 and word[-length:] in _SUFFIX_SET:
             return word[:-length]
+    sound = SHORT_NOUN_PARTICLES.get(word[1:])
+    if sound and _fits(word[:1], sound):
+        return word[:1]
     return None
 
 
@@ -88,7 +97,8 @@ def display_korean(word):
         rest = word[:-len(ending)]
         if word.endswith(ending) and len(rest) >= 2 and _fits(rest, DISPLAY_ENDINGS[ending]):
             return rest
-    return word
+    sound = SHORT_NOUN_PARTICLES.get(word[1:])
+    return word[:1] if sound and _fits(word[:1], sound) else word
 
 
 class KoreanStemFilter(Filter):
