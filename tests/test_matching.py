@@ -173,10 +173,10 @@ def test_a_thing_said_in_both_languages_is_one_key_word(app, world, market):
     with app.test_request_context():
         factories.solution(db.session.get(Organisation, world["company_org"]), title="Winter notices",
                            summary="Notices for residents.", language="ko", sectors=["safety"],
-                           description="겨울 동안 주민에게 알립니다.")
+                           description="겨울 동안 주민에게 5분 간격으로 알립니다.")
         db.session.commit()
         challenge = challenge_by_title("Flood alerts for semi-basement homes")
-        challenge.problem += " 겨울 동안에도 주민들이 불편을 겪습니다."
+        challenge.problem += " 겨울 동안에도 주민들이 10분 넘게 불편을 겪습니다."
         words = key_words(challenge, CHALLENGE_FIELDS, 40, "solution")
         db.session.rollback()
     labels = [word.label for word in words]
@@ -184,6 +184,7 @@ def test_a_thing_said_in_both_languages_is_one_key_word(app, world, market):
     residents = next(word for word in words if word.label in ("Residents", "주민"))
     assert ["주민"] in residents.alternatives and ["resid"] in residents.alternatives
     assert "동안" not in labels  # a Korean function word, like "during"
+    assert "분" not in labels  # minutes, or persons: a syllable that tells nothing of a subject
 
 
 def test_a_word_in_a_title_weighs_more_than_the_same_word_repeated_in_a_body(app, world):

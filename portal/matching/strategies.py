@@ -71,10 +71,14 @@ def function_word_keys():
     return {term_key(word, analyzer) for word in FUNCTION_WORDS} - {()}
 
 
-def is_number(word):
-    """Figures ("40 per cent", "2 years") are shared by records with nothing else in common; a number the
-    glossary knows ("119", the Korean emergency line) is a word like any other."""
-    return not word.translations and all(term.isdigit() for term in word.key)
+def tells_nothing(word):
+    """Figures ("40 per cent", "2 years") and Korean words of one syllable (분, 여, 곳) are shared by records
+    with nothing else in common; one the glossary knows ("119", the Korean emergency line; 물, water) is a
+    word like any other."""
+    if word.translations:
+        return False
+    return all(term.isdigit() for term in word.key) or (len(word.key) == 1 and len(word.key[0]) == 1
+                                                          and HANGUL.fullmatch(word.key[0]) is not None)
 
 
 def key_words(record, fields, limit, kind):
@@ -83,7 +87,7 @@ def key_words(record, fields, limit, kind):
     weights, words = {}, {}
     for name, weight in fields.items():
         for word in words_of(getattr(record, name, "") or ""):
-            if word.key in function_word_keys() or is_number(word):
+            if word.key in function_word_keys() or tells_nothing(word):
                 continue
             words.setdefault(word.key, word)
             weights[word.key] = weights.get(word.key, 0.0) + weight
