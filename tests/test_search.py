@@ -557,6 +557,7 @@ def test_korean_words_are_shown_as_written_without_their_particles():
     """A match reason shows 횡단보도, not the index's bare form 횡단보 (its 도 also reads as a particle)."""
     from portal.search.querying import words_of
 
-    text = "횡단보도에서 공무원에게 낙상을 골목과 센서가 감지하는 어린이 보호구역을 온도 회의 반지하는"
+    text = "횡단보도에서 공무원에게 낙상을 골목과 센서가 감지하는 어린이 보호구역을 온도 회의 반지하는 시작된 역할"
     labels = [word.label for word in words_of(text)]
-    assert labels == ["횡단보도", "공무원", "낙상", "골목", "센서", "감지", "어린이 보호구역", "온도", "회의", "반지하"]
+    assert labels == ["횡단보도", "공무원", "낙상", "골목", "센서", "감지", "어린이 보호구역", "온도", "회의", "반지하",
+                      "시작", "역할"]

@@ -71,7 +71,8 @@ DISPLAY_ENDINGS = {
     "이": "consonant", "과": "consonant", "은": "consonant", "을": "consonant",
     "가": "vowel", "와": "vowel", "는": "vowel", "를": "vowel", "로": "vowel", "에": "any",
     "하는": "verb", "하고": "verb", "하며": "verb", "하여": "verb", "하기": "verb", "하면": "verb", "합니다": "verb",
-    "하지": "verb", "한다": "verb",  # 감지하는 shows as 감지
+    "하지": "verb", "한다": "verb", "할": "verb", "한": "verb", "되는": "verb", "되어": "verb", "된": "verb",
+    "될": "verb", "됩니다": "verb",  # 감지하는 shows as 감지, 시작된 as 시작
 }
 NOUNS_ENDING_IN_HA = ("반지하",)  # 반지하는 is 반지하 with 는, not 반지 with 하는
 NOUNS_LIKE_ENDINGS = ("어린이", "놀이", "높이", "길이", "넓이", "깊이", "받이")
