@@ -199,3 +199,16 @@ def test_a_word_in_a_title_weighs_more_than_the_same_word_repeated_in_a_body(app
         db.session.commit()
         ranked = [match.record.title for match in matching.solutions_for_challenge(challenge)]
     assert ranked[:2] == ["Gritter fleet", "Night road service"]
+
+
+def test_a_reason_does_not_name_a_word_twice(app, world, market):
+    """"early" is part of "early warning": the reason names the term once."""
+    with app.test_request_context():
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Early warning of floods", summary="Warn residents early.",
+                                        sectors=["safety"])
+        db.session.commit()
+        match = matching.solutions_for_challenge(challenge)[0]
+    terms = next(reason.values for reason in match.reasons if reason.kind == "terms")
+    assert match.record.title == "Flood early warning for basement homes"
+    assert "Early warning" in terms and "early" not in terms

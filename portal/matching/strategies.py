@@ -133,9 +133,11 @@ def key_words(record, fields, limit, kind):
 
 
 def matched_words(words, matched_terms):
-    """The source words (as the author wrote them) whose terms or translations matched."""
-    labels = [word.label for word in words if word.index_terms() & matched_terms]
-    return list(dict.fromkeys(labels))
+    """The source words (as the author wrote them) whose terms or translations matched; a word that is part
+    of a longer matched one ("early" of "early warning") is not said twice."""
+    matched = [word for word in words if word.index_terms() & matched_terms]
+    shown = [word for word in matched if not any(set(word.key) < set(other.key) for other in matched)]
+    return list(dict.fromkeys(word.label for word in shown))
 
 
 class TextAndFit:
