@@ -212,3 +212,24 @@ def test_a_reason_does_not_name_a_word_twice(app, world, market):
     terms = next(reason.values for reason in match.reasons if reason.kind == "terms")
     assert match.record.title == "Flood early warning for basement homes"
     assert "Early warning" in terms and "early" not in terms
+
+
+def test_a_term_of_several_words_matches_only_records_that_hold_them_all(app, world):
+    """"District heating" is one key word: a district library shares a word of it, not its meaning."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="District heating optimiser", summary="Lowers supply temperatures.",
+                           sectors=["energy"])
+        factories.solution(company, title="District library booking", summary="Book rooms in libraries.",
+                           sectors=["citizen-services"])
+        for number in range(3):
+            factories.solution(company, title=f"Heat pump {number}", summary="Heating for homes.",
+                               sectors=["energy"])
+        copenhagen = db.session.get(Organisation, world["other_city_org"])
+        challenge = factories.challenge(copenhagen, title="District heating", summary="District heating.",
+                                        problem="District heating.", outcomes="District heating.",
+                                        sectors=["energy"])
+        db.session.commit()
+        titles = [match.record.title for match in matching.solutions_for_challenge(challenge)]
+    assert titles[0] == "District heating optimiser"
+    assert "District library booking" not in titles

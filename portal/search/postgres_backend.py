@@ -12,6 +12,7 @@ with a BM25 weight computed when the record is written (its impact), and
 matching reads only the best rows of each term from an index ordered by
 impact, the "champion lists" of the information-retrieval textbooks.
 """
+import math
 from collections import Counter, defaultdict
 
 from sqlalchemy import Float, bindparam, cast, delete, func, literal, literal_column, or_, select, text, union_all
@@ -39,6 +40,7 @@ TYPICAL_LENGTHS = {"title": 12, "body": 120, "grams": 150}
 GRAM_PREFIX = "~"  # grams live beside words in one column; "~" never starts a word
 KOREAN_MARK = "#ko"  # no word starts with "#"
 CHAMPIONS = 1000  # rows read per term: deep enough that a term's best holders are all seen
+RESCORED = 2  # matching finds this many times the candidates it returns, then scores them exactly
 
 
 def _quote(term):
@@ -227,24 +229,33 @@ class PostgresBackend(SearchBackend):
         with self.engine.connect() as connection:
             best = connection.execute(text(CANDIDATES_SQL), {
                 "kind": kind, "units": numbers, "terms": terms, "boosts": boosts,
-                "depth": CHAMPIONS, "limit": limit}).all()
+                "depth": CHAMPIONS, "limit": limit * RESCORED}).all()
             if not best:
                 return []
             ids = [row.record_id for row in best]
-            held = defaultdict(set)
-            for record_id, term in connection.execute(select(POSTINGS.c.record_id, POSTINGS.c.term).where(
-                    POSTINGS.c.kind == kind, POSTINGS.c.record_id.in_(ids), POSTINGS.c.term.in_(set(terms)))):
-                held[record_id].add(term)
+            held = defaultdict(dict)  # record id: {term: impact}
+            for record_id, term, impact in connection.execute(
+                    select(POSTINGS.c.record_id, POSTINGS.c.term, POSTINGS.c.impact).where(
+                        POSTINGS.c.kind == kind, POSTINGS.c.record_id.in_(ids), POSTINGS.c.term.in_(set(terms)))):
+                held[record_id][term] = impact
+            counts = dict(connection.execute(select(COUNTS.c.term, COUNTS.c.documents).where(
+                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", *set(terms)]))).all())
             keys = dict(connection.execute(select(TABLE.c.record_id, TABLE.c.key).where(
                 TABLE.c.ref.in_([f"{kind}:{id}" for id in ids]))).all())
+        idf = {term: math.log(counts.get("", 0) / (documents + 1)) + 1 for term, documents in counts.items()}
         found = []
-        for row in best:
-            matched = set()
-            for unit_terms, _boost in units:
-                if set(unit_terms) <= held[row.record_id]:
+        for record_id in ids:
+            # As the Whoosh backend scores: a unit counts when the record holds all of its terms, each term
+            # by its own weight; the query above judged each unit by its rarest term alone.
+            impacts, score, matched = held[record_id], 0.0, set()
+            for unit_terms, boost in units:
+                if all(term in impacts for term in unit_terms):
+                    score += boost * sum(idf[term] * impacts[term] for term in dict.fromkeys(unit_terms))
                     matched |= {term.removeprefix(GRAM_PREFIX) for term in unit_terms}
-            found.append((row.record_id, keys.get(row.record_id, ""), float(row.score), matched))
-        return found
+            if score > 0:
+                found.append((record_id, keys.get(record_id, ""), score, matched))
+        found.sort(key=lambda row: (-row[2], row[0]))
+        return found[:limit]
 
     def search(self, query):
         planned = plan(query.text)
@@ -322,8 +333,9 @@ class PostgresBackend(SearchBackend):
 # Each unit is looked up by the rarest of its terms that some record holds, in the counts (for idf)
 # and in the impact-ordered index (for the best CHAMPIONS rows): a unit of several words ("smart
 # grid") is held, near enough, by the records that hold its rarest word, and the common word's long
-# list is never read. Scoring every word of such units read four times the rows, 190 ms p95 per match
-# at 10,000 solutions instead of 77 (bench/quality.py, hard set nDCG@10: 0.81 so, 0.79 this way).
+# list is never read. Scoring every word of such units here read four times the rows, 190 ms p95 per
+# match at 10,000 solutions instead of 77; instead, candidates() scores the best RESCORED times as many
+# records as it returns exactly, from their own postings.
 CANDIDATES_SQL = """
 WITH wanted AS (
     SELECT * FROM unnest(CAST(:units AS int[]), CAST(:terms AS text[]), CAST(:boosts AS float8[]))
