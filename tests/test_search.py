@@ -561,3 +561,10 @@ def test_korean_words_are_shown_as_written_without_their_particles():
     labels = [word.label for word in words_of(text)]
     assert labels == ["횡단보도", "공무원", "낙상", "골목", "센서", "감지", "어린이 보호구역", "온도", "회의", "반지하",
                       "시작", "역할"]
+
+
+def test_words_are_shown_with_their_hyphens():
+    from portal.search.querying import words_of
+
+    assert [word.label for word in words_of("Semi-basement homes, e-scooter docks")] == [
+        "Semi-basement", "homes", "e-scooter", "docks"]

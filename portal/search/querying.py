@@ -78,22 +78,25 @@ def plan(text, glossary=True):
 
 def words_of(text, glossary=True):
     """Every distinct word or glossary term of `text`, in order, without caps (callers cap)."""
-    analysed = []  # (raw word, its index terms)
-    for raw in WORDS.findall(text or ""):
-        found = terms(_TEXT, raw)
+    text = text or ""
+    analysed, places = [], []  # (raw word, its index terms); where each raw word is in the text
+    for match in WORDS.finditer(text):
+        found = terms(_TEXT, match.group())
         if found:
-            analysed.append((raw, found))
+            analysed.append((match.group(), found))
+            places.append(match.span())
     table = expansions() if glossary else {}
     words, seen, position = [], set(), 0
     while position < len(analysed):
         span, glossary_key = _longest_glossary_span(analysed, position, table)
         chunk = analysed[position:position + span]
         key = tuple(found[-1] for _raw, found in chunk)
+        # As written, with its hyphens ("semi-basement"), spaces made single.
+        raw_text = " ".join(text[places[position][0]:places[position + span - 1][1]].split())
         position += span
         if key in seen:
             continue
         seen.add(key)
-        raw_text = " ".join(raw for raw, _found in chunk)
         alternatives = [[term] for term in chunk[0][1]] if span == 1 else [list(key)]
         words.append(Word(text=raw_text, key=key, alternatives=alternatives, grams=terms(_GRAMS, raw_text),
                           translations=[list(other) for other in table.get(glossary_key, [])[:MAX_TRANSLATIONS]]))
