@@ -42,6 +42,15 @@ def records(app, world):
         db.session.commit()
 
 
+def add_solutions(app, world, *solutions):
+    """Solutions of the world's company (each given by its fields), indexed as the portal indexes: after commit."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        for fields in solutions:
+            factories.solution(company, **fields)
+        db.session.commit()
+
+
 def keys(found):
     return [hit.key.split("-")[0] + ":" + hit.title for hit in found.hits]
 
@@ -58,13 +67,11 @@ def test_a_bare_korean_word_finds_its_inflected_forms(app, records):
 
 
 def test_a_korean_word_of_one_syllable_finds_its_inflected_forms(app, world):
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="Flooded underpass alarm", summary="Warns drivers.", language="ko",
-                           description="지하차도가 물에 잠기면 차량 진입을 막습니다.", sectors=["safety"])
-        factories.solution(company, title="Pipe length survey", summary="Measures pipes.", language="ko",
-                           description="관로의 길이를 측정합니다.", sectors=["water-waste"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="Flooded underpass alarm", summary="Warns drivers.", language="ko",
+                       description="지하차도가 물에 잠기면 차량 진입을 막습니다.", sectors=["safety"]),
+                  dict(title="Pipe length survey", summary="Measures pipes.", language="ko",
+                       description="관로의 길이를 측정합니다.", sectors=["water-waste"]))
     assert titles(app, "물") == ["Flooded underpass alarm"]  # the text says 물에
     assert titles(app, "길") == []  # 길이 is length, not 길 (a road) with a particle
 
@@ -225,16 +232,14 @@ def test_several_processes_writing_at_once_lose_nothing(app, instance_path):
 
 @pytest.fixture
 def bilingual(app, world):
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="Basement water alarm", summary="Detects urban flooding in homes.",
-                           description="Sensors and alerts.", sectors=["safety"])
-        factories.solution(company, title="Fall sensor for care homes", title_ko="요양원 낙상 센서",
-                           summary="Detects falls.", summary_ko="어르신의 낙상을 감지합니다.",
-                           description="노인이 넘어지면 보호자에게 알립니다.", language="ko", sectors=["health"])
-        factories.solution(company, title="Heat network optimiser", summary="Tunes supply temperatures.",
-                           description="지역난방 공급 온도를 조절합니다.", language="ko", sectors=["energy"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="Basement water alarm", summary="Detects urban flooding in homes.",
+                       description="Sensors and alerts.", sectors=["safety"]),
+                  dict(title="Fall sensor for care homes", title_ko="요양원 낙상 센서", summary="Detects falls.",
+                       summary_ko="어르신의 낙상을 감지합니다.", description="노인이 넘어지면 보호자에게 알립니다.",
+                       language="ko", sectors=["health"]),
+                  dict(title="Heat network optimiser", summary="Tunes supply temperatures.",
+                       description="지역난방 공급 온도를 조절합니다.", language="ko", sectors=["energy"]))
 
 
 def test_a_korean_query_reaches_english_text_through_the_glossary(app, bilingual):
@@ -248,10 +253,8 @@ def test_an_english_query_reaches_korean_text_through_the_glossary(app, bilingua
 
 
 def test_a_words_own_spelling_ranks_above_its_translations(app, bilingual, world):
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="침수 경보", summary="A Korean title about 침수.", sectors=["safety"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="침수 경보", summary="A Korean title about 침수.", sectors=["safety"]))
     assert titles(app, "침수")[0] == "침수 경보"
 
 
@@ -378,12 +381,10 @@ def test_postgres_term_counts_follow_edits_hiding_and_removal(app, records, worl
 
 
 def test_korean_glossary_terms_match_however_they_are_spaced(app, world):
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="Kerbside camera", summary="Detects illegal parking in school zones.",
-                           sectors=["mobility"])
-        factories.solution(company, title="Bus stop display", summary="Shows arrival times.", sectors=["mobility"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="Kerbside camera", summary="Detects illegal parking in school zones.",
+                       sectors=["mobility"]),
+                  dict(title="Bus stop display", summary="Shows arrival times.", sectors=["mobility"]))
     # The glossary writes 불법주정차 as one word; writers also put a space in it, with a particle after it.
     assert titles(app, "불법주정차") == ["Kerbside camera"]
     assert titles(app, "불법 주정차를") == ["Kerbside camera"]
@@ -411,13 +412,10 @@ def test_an_index_of_an_older_layout_is_rebuilt_with_the_current_one(app, record
 
 
 def test_a_korean_word_has_one_bare_form_however_it_is_inflected(app, world):
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="Crossing guard camera", summary="Watches a pedestrian crossing.",
-                           sectors=["safety"])
-        factories.solution(company, title="Crosswalk radar", summary="Counts people waiting to cross.",
-                           description="횡단보도에서 기다리는 보행자를 셉니다.", language="ko", sectors=["safety"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="Crossing guard camera", summary="Watches a pedestrian crossing.", sectors=["safety"]),
+                  dict(title="Crosswalk radar", summary="Counts people waiting to cross.",
+                       description="횡단보도에서 기다리는 보행자를 셉니다.", language="ko", sectors=["safety"]))
     # 횡단보도 ends in 도, which also reads as a particle: bare and inflected forms must meet in the glossary.
     assert set(titles(app, "횡단보도에서")) == {"Crossing guard camera", "Crosswalk radar"}
     assert "Crosswalk radar" in titles(app, "pedestrian crossing")
@@ -485,13 +483,10 @@ def _words(text):
 
 def test_parking_and_parks_are_different_things(app, world):
     """The stemmer would make "parking" "park": a search for parking must not bring park maintenance."""
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="Parking guidance", summary="Shows free parking spaces.",
-                           sectors=["mobility"])
-        factories.solution(company, title="Playground inspection", summary="Checks play equipment in parks.",
-                           sectors=["environment"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="Parking guidance", summary="Shows free parking spaces.", sectors=["mobility"]),
+                  dict(title="Playground inspection", summary="Checks play equipment in parks.",
+                       sectors=["environment"]))
     assert titles(app, "parking") == ["Parking guidance"]
     assert titles(app, "park") == ["Playground inspection"]
     assert titles(app, "주차") == ["Parking guidance"]  # through the glossary
@@ -499,13 +494,9 @@ def test_parking_and_parks_are_different_things(app, world):
 
 
 def test_buildings_are_not_building_work(app, world):
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="Energy audits of public buildings", summary="Finds heat losses.",
-                           sectors=["buildings"])
-        factories.solution(company, title="Low-code dashboards", summary="We build dashboards in days.",
-                           sectors=["ai-data"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="Energy audits of public buildings", summary="Finds heat losses.", sectors=["buildings"]),
+                  dict(title="Low-code dashboards", summary="We build dashboards in days.", sectors=["ai-data"]))
     assert titles(app, "buildings") == titles(app, "building") == ["Energy audits of public buildings"]
     assert titles(app, "build") == ["Low-code dashboards"]
 
@@ -533,13 +524,11 @@ def test_ageing_pipes_are_not_elderly_people():
 
 def test_everyday_words_reach_the_other_language(app, world):
     """Not only smart-city terms: a Korean query for residents (주민) finds English text about residents."""
-    with app.test_request_context():
-        company = db.session.get(Organisation, world["company_org"])
-        factories.solution(company, title="Door-to-door notices", summary="Tells residents about roadworks.",
-                           sectors=["citizen-services"])
-        factories.solution(company, title="골목 청소 로봇", summary="A robot that sweeps narrow streets.",
-                           language="ko", description="좁은 골목길을 밤마다 청소합니다.", sectors=["water-waste"])
-        db.session.commit()
+    add_solutions(app, world,
+                  dict(title="Door-to-door notices", summary="Tells residents about roadworks.",
+                       sectors=["citizen-services"]),
+                  dict(title="골목 청소 로봇", summary="A robot that sweeps narrow streets.", language="ko",
+                       description="좁은 골목길을 밤마다 청소합니다.", sectors=["water-waste"]))
     assert titles(app, "주민") == ["Door-to-door notices"]
     assert titles(app, "alleys") == ["골목 청소 로봇"]
 

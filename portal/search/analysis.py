@@ -45,10 +45,13 @@ def strip_korean_suffix(word):
     for length in _SUFFIX_LENGTHS:
         if len(word) - length >= 2 and word[-length:] in _SUFFIX_SET:
             return word[:-length]
+    return short_noun(word)
+
+
+def short_noun(word):
+    """The noun of one syllable in "물에" or "곳을", or None when the word is not one with its particle."""
     sound = SHORT_NOUN_PARTICLES.get(word[1:])
-    if sound and _fits(word[:1], sound):
-        return word[:1]
-    return None
+    return word[:1] if sound and _fits(word[:1], sound) else None
 
 
 def bare_korean(word):
@@ -98,8 +101,7 @@ def display_korean(word):
         rest = word[:-len(ending)]
         if word.endswith(ending) and len(rest) >= 2 and _fits(rest, DISPLAY_ENDINGS[ending]):
             return rest
-    sound = SHORT_NOUN_PARTICLES.get(word[1:])
-    return word[:1] if sound and _fits(word[:1], sound) else word
+    return short_noun(word) or word
 
 
 class KoreanStemFilter(Filter):

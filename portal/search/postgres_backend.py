@@ -238,12 +238,11 @@ class PostgresBackend(SearchBackend):
                     select(POSTINGS.c.record_id, POSTINGS.c.term, POSTINGS.c.impact).where(
                         POSTINGS.c.kind == kind, POSTINGS.c.record_id.in_(ids), POSTINGS.c.term.in_(set(terms)))):
                 held[record_id][term] = impact
-            counts = dict(connection.execute(select(COUNTS.c.term, COUNTS.c.documents).where(
-                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", *set(terms)]))).all())
             keys = dict(connection.execute(select(TABLE.c.record_id, TABLE.c.key).where(
                 TABLE.c.ref.in_([f"{kind}:{id}" for id in ids]))).all())
-        total = max(counts.get("", 0), 1)  # records written or removed since the query above may shift it
-        idf = {term: math.log(total / (documents + 1)) + 1 for term, documents in counts.items()}
+        totals, frequencies = self.document_frequencies(kind, set(terms))
+        total = max(totals["all"], 1)  # records written or removed since the query above may shift it
+        idf = {term: math.log(total / (documents + 1)) + 1 for term, documents in frequencies.items()}
         found = []
         for record_id in ids:
             # As the Whoosh backend scores: a unit counts when the record holds all of its terms, each term
@@ -251,7 +250,7 @@ class PostgresBackend(SearchBackend):
             impacts, score, matched = held[record_id], 0.0, set()
             for unit_terms, boost in units:
                 if all(term in impacts for term in unit_terms):
-                    score += boost * sum(idf.get(term, 1.0) * impacts[term] for term in dict.fromkeys(unit_terms))
+                    score += boost * sum(idf[term] * impacts[term] for term in dict.fromkeys(unit_terms))
                     matched |= {term.removeprefix(GRAM_PREFIX) for term in unit_terms}
             if score > 0:
                 found.append((record_id, keys.get(record_id, ""), score, matched))

@@ -210,20 +210,12 @@ def drop_deleted(reader, mask):
         mask[list(reader.segment().deleted_docs())] = False
 
 
-def holding_mask(reader, fields, term):
-    """A mask of the segment's documents holding `term` in any of `fields` (a mask is linear in the
-    segment's size, where merging sorted lists would sort)."""
-    mask = np.zeros(reader.doc_count_all(), bool)
-    for field in fields:
-        mask[CACHE.postings(reader, field, term).docs] = True
-    return mask
-
-
 def _holding_all(reader, terms, fields):
-    """A mask of the segment's documents that hold every one of `terms` in any of `fields`."""
-    holding = holding_mask(reader, fields, terms[0])
-    for term in terms[1:]:
-        holding &= holding_mask(reader, fields, term)
+    """A mask of the segment's documents that hold every one of `terms` in any of `fields` (a mask is
+    linear in the segment's size, where merging sorted lists would sort)."""
+    holding = np.ones(reader.doc_count_all(), bool)
+    for term in terms:
+        holding &= np.logical_or.reduce([any_of(reader, field, [term]) for field in fields])
     return holding
 
 
