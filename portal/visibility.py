@@ -6,11 +6,19 @@ archived, before verification). Administrators see everything. `visible_to(user)
 as one SQL condition; listings filter with it, a page loads its record through it, the search index stores
 `visible_to(None)` as a document's `public` flag beside the owner, and `is_visible_to` answers for one
 loaded record with the same condition, so no copy of the rule can drift from another.
+
+A record that more than its owner's members see in every state (a proposal: its consortium partners and
+the city it answers) widens `insider_rule`; the search index then needs to carry those organisations too.
 """
 from sqlalchemy import exists, or_, select, true
 
 from .access import is_admin, is_authenticated
 from .extensions import db
+
+
+def organisation_of(user):
+    """The id of the organisation the user is a member of; None for nobody signed in or no organisation."""
+    return user.organisation_id if is_authenticated(user) else None
 
 
 class Visible:
@@ -27,14 +35,19 @@ class Visible:
         return cls.organisation_id
 
     @classmethod
+    def insider_rule(cls, organisation_id):
+        """SQL condition: members of this organisation see the record in every state (its owner's do)."""
+        return cls.owner_id() == organisation_id
+
+    @classmethod
     def visible_to(cls, user):
         """SQL condition: `user` (None or anonymous for the public) may see the record."""
         if is_admin(user):
             return true()
-        organisation_id = user.organisation_id if is_authenticated(user) else None
+        organisation_id = organisation_of(user)
         if organisation_id is None:
             return cls.public_rule()
-        return or_(cls.public_rule(), cls.owner_id() == organisation_id)
+        return or_(cls.public_rule(), cls.insider_rule(organisation_id))
 
     def is_visible_to(self, user):
         """Whether `user` may see this record, asked of the database with the same condition."""
