@@ -20,7 +20,16 @@ def unique_key(model, text, prefix="", fallback="item"):
 
 def get_by_key(model, key):
     """The record of `model` with this key, or NotFound."""
-    record = db.session.scalar(select(model).where(model.key == key))
+    return _one_or_not_found(select(model).where(model.key == key))
+
+
+def get_visible_by_key(model, user, key):
+    """The record of `model` with this key if `user` may see it; else NotFound, as if it did not exist."""
+    return _one_or_not_found(select(model).where(model.key == key, model.visible_to(user)))
+
+
+def _one_or_not_found(statement):
+    record = db.session.scalar(statement)
     if record is None:
         raise NotFound()
     return record

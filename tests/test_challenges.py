@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from portal.challenges.models import Challenge
+from portal.challenges.models import Challenge, ChallengeConsultant
 from portal.extensions import db
 from portal.organisations.models import Organisation
 
@@ -133,3 +133,24 @@ def test_changing_the_city_time_zone_moves_the_deadline(app, client, world, logi
     with app.app_context():
         challenge = db.session.scalar(select(Challenge).where(Challenge.key == key))
         assert challenge.closes_at.isoformat() == "2030-03-02T00:00:00+00:00"
+
+
+def test_a_consultancy_dashboard_lists_only_the_challenges_it_may_open(app, client, world, login):
+    with app.test_request_context():
+        seoul = db.session.get(Organisation, world["city_org"])
+        pending_city = factories.organisation("city", verified=False, name="Unverified Town")
+        visible = factories.challenge(seoul, title="Open heat islands")
+        draft = factories.challenge(seoul, title="Unpublished parking idea", status=Challenge.DRAFT)
+        pending = factories.challenge(pending_city, title="Urgent account notice from an unverified town")
+        for challenge in (visible, draft, pending):
+            challenge.consultants.append(ChallengeConsultant(organisation_id=world["consultancy_org"]))
+        db.session.commit()
+        keys = {challenge.title: challenge.key for challenge in (visible, draft, pending)}
+    login(world["consultant"])
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    for title, key in keys.items():
+        opens = client.get(f"/challenges/{key}").status_code == 200
+        assert (title in dashboard) is opens, title
+    assert "Open heat islands" in dashboard
+    assert "Unpublished parking idea" not in dashboard
+    assert "Urgent account notice from an unverified town" not in dashboard

@@ -82,9 +82,7 @@ def matches(alert, challenge, challenge_terms):
 
 def notify_new_challenge(challenge):
     """Notify every company member whose alert matches a challenge that just became public."""
-    if challenge.status != challenge.PUBLISHED or not challenge.organisation.is_verified:
-        return 0
-    if challenge.phase(utcnow()) not in ("open", "upcoming"):
+    if challenge.phase(utcnow()) not in ("open", "upcoming") or not challenge.is_visible_to(None):
         return 0
     challenge_terms = _challenge_terms(challenge)
     already = set(db.session.scalars(select(Notification.user_id).where(Notification.challenge_id == challenge.id)))

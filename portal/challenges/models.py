@@ -1,17 +1,20 @@
 """Challenges that cities post."""
 from datetime import timedelta
 
+from sqlalchemy import and_
 from sqlalchemy.ext.associationproxy import association_proxy
 
 from ..extensions import db
 from ..model_types import HasSectors, UTCDateTime, utcnow
+from ..organisations.models import Organisation
+from ..visibility import Visible
 
 TITLE_MAX = 200
 SUMMARY_MAX = 600
 TEXT_MAX = 10000
 
 
-class Challenge(HasSectors, db.Model):
+class Challenge(Visible, HasSectors, db.Model):
     """A city's problem, open for solutions between its opening and closing dates.
 
     `opens` and `closes` are calendar days in the city's time zone; `opens_at`
@@ -63,6 +66,13 @@ class Challenge(HasSectors, db.Model):
         db.CheckConstraint("language IN ('en', 'ko')", name="language"),
         db.CheckConstraint("status IN ('draft', 'published', 'closed')", name="status"),
     )
+
+    @classmethod
+    def public_rule(cls):
+        """Published challenges of public cities, upcoming, open or closed. A draft stays inside the city,
+        and a consultancy assigned to a challenge sees what the public sees: the assignment lets it read
+        the matches, and a city that is not verified cannot place a challenge before it."""
+        return and_(cls.status != cls.DRAFT, cls.organisation_id.in_(Organisation.public_ids()))
 
     @property
     def last_minute(self):

@@ -11,7 +11,7 @@ from ..alerts.services import notify_new_challenge
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..keys import get_by_key, unique_key
+from ..keys import get_by_key, get_visible_by_key, unique_key
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..validation import (
@@ -117,11 +117,13 @@ def unassign_consultancy(actor, challenge, organisation_id):
 
 
 def assigned_to(user):
-    """Challenges the user's consultancy is assigned to."""
+    """Challenges the user's consultancy is assigned to and may open (never a draft, nor an unverified
+    city's)."""
     if not getattr(user, "organisation_id", None):
         return []
     return db.session.scalars(select(Challenge).join(ChallengeConsultant).where(
-        ChallengeConsultant.organisation_id == user.organisation_id).order_by(Challenge.closes_at)).all()
+        ChallengeConsultant.organisation_id == user.organisation_id, Challenge.visible_to(user),
+    ).order_by(Challenge.closes_at)).all()
 
 
 def refresh_instants(organisation):
@@ -163,9 +165,8 @@ def can_edit(user, challenge):
 
 
 def can_view(user, challenge):
-    """Published challenges of verified cities are public; drafts stay in the organisation."""
-    public = challenge.status != Challenge.DRAFT and challenge.organisation.is_verified
-    return public or can_edit(user, challenge) or is_admin(user)
+    """Whether the user may see the challenge (Challenge.visible_to says who)."""
+    return challenge.is_visible_to(user)
 
 
 def get(key):
@@ -174,10 +175,8 @@ def get(key):
 
 
 def get_for_view(user, key):
-    challenge = get(key)
-    if not can_view(user, challenge):
-        raise NotFound()
-    return challenge
+    """The challenge with this key if the user may see it, else NotFound."""
+    return get_visible_by_key(Challenge, user, key)
 
 
 def get_for_edit(user, key):
@@ -224,11 +223,7 @@ def close(actor, challenge):
 def public_query(phase=None, now=None):
     """Challenges anyone may see, optionally in one phase at `now`."""
     now = now or utcnow()
-    statement = (
-        select(Challenge)
-        .join(Challenge.organisation)
-        .where(Challenge.status != Challenge.DRAFT, Organisation.verification == Organisation.VERIFIED)
-    )
+    statement = select(Challenge).join(Challenge.organisation).where(Challenge.visible_to(None))
     live = Challenge.status == Challenge.PUBLISHED
     if phase == "upcoming":
         statement = statement.where(live, Challenge.opens_at > now)
@@ -263,7 +258,5 @@ def listing(phase="open", sector=None, country=None, organisation=None, page=1):
 
 def of_organisation(user, organisation):
     """A city's challenges as `user` may see them (members see drafts too)."""
-    statement = select(Challenge).where(Challenge.organisation_id == organisation.id)
-    if not (is_member(user, organisation) or is_admin(user)):
-        statement = statement.where(Challenge.status != Challenge.DRAFT)
+    statement = select(Challenge).where(Challenge.organisation_id == organisation.id, Challenge.visible_to(user))
     return db.session.scalars(statement.order_by(Challenge.closes.desc())).all()

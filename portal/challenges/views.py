@@ -20,7 +20,7 @@ bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 def _cities():
     return db.session.execute(
         db.select(Organisation.key, Organisation.name)
-        .where(Organisation.kind == "city", Organisation.verification == Organisation.VERIFIED)
+        .where(Organisation.kind == "city", Organisation.visible_to(None))
         .order_by(Organisation.name)
     ).all()
 

@@ -193,8 +193,10 @@ class TextAndFit:
 
     @staticmethod
     def _load(model, found):
+        """The candidates anyone may see, by the model's rule (an index that lags the database shows no more)."""
         ids = [id for id, *_rest in found]
-        return {record.id: record for record in db.session.scalars(select(model).where(model.id.in_(ids)))}
+        statement = select(model).where(model.id.in_(ids), model.visible_to(None))
+        return {record.id: record for record in db.session.scalars(statement)}
 
 
 STRATEGIES = {TextAndFit.name: TextAndFit}

@@ -1,15 +1,17 @@
 """Organisations: cities, companies and consultancies."""
+from sqlalchemy import select
 from sqlalchemy.ext.associationproxy import association_proxy
 
 from ..extensions import db
 from ..model_types import HasSectors, UTCDateTime, utcnow
+from ..visibility import Visible
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 5000
 REASON_MAX = 1000
 
 
-class Organisation(HasSectors, db.Model):
+class Organisation(Visible, HasSectors, db.Model):
     """A city, company or consultancy; verified by an admin before it shows publicly."""
 
     __tablename__ = "organisations"
@@ -45,6 +47,20 @@ class Organisation(HasSectors, db.Model):
         db.CheckConstraint("kind IN ('city', 'company', 'consultancy')", name="kind"),
         db.CheckConstraint("verification IN ('pending', 'verified', 'rejected')", name="verification"),
     )
+
+    @classmethod
+    def public_rule(cls):
+        """Verified organisations are public; pending and rejected ones only to their members."""
+        return cls.verification == cls.VERIFIED
+
+    @classmethod
+    def owner_id(cls):
+        return cls.id
+
+    @classmethod
+    def public_ids(cls):
+        """A subquery of the public organisations' ids, for the rules of the records they own."""
+        return select(cls.id).where(cls.public_rule()).correlate(None)
 
     @property
     def is_verified(self):

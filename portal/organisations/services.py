@@ -7,7 +7,7 @@ from ..access import is_admin, is_member, require
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..keys import get_by_key, unique_key
+from ..keys import get_by_key, get_visible_by_key, unique_key
 from ..model_types import utcnow
 from ..taxonomy import default_timezone
 from ..validation import (
@@ -68,15 +68,13 @@ def get(key):
 
 
 def can_view(user, organisation):
-    """Verified organisations are public; others only to members and admins."""
-    return organisation.is_verified or is_member(user, organisation) or is_admin(user)
+    """Whether the user may see the organisation (Organisation.visible_to says who)."""
+    return organisation.is_visible_to(user)
 
 
 def get_for_view(user, key):
-    organisation = get(key)
-    if not can_view(user, organisation):
-        raise NotFound()
-    return organisation
+    """The organisation with this key if the user may see it, else NotFound."""
+    return get_visible_by_key(Organisation, user, key)
 
 
 def get_for_edit(user, key):
@@ -114,7 +112,7 @@ def request_verification(actor, organisation):
 
 def directory(kind=None, country=None, page=1):
     """Verified organisations for the public directory."""
-    statement = select(Organisation).where(Organisation.verification == Organisation.VERIFIED)
+    statement = select(Organisation).where(Organisation.visible_to(None))
     if kind:
         statement = statement.where(Organisation.kind == kind)
     if country:

@@ -22,8 +22,10 @@ class Document:
     key: str
     title: str
     body: str  # summaries and longer text, in whichever languages the record has
-    public: bool  # anyone may find it
-    organisation_id: int  # its members may find it while it is not public
+    # Who may find it, from the model's one rule (portal/visibility.py): anyone when `public`
+    # (visible_to(None)), members of `organisation_id` (its owner) always, admins always.
+    public: bool
+    organisation_id: int
     date: datetime  # timezone-aware (UTC), as every stored time in the portal
     language: str = "en"
     sectors: list = field(default_factory=list)
@@ -39,33 +41,32 @@ def _join(*parts):
     return "\n".join(part for part in parts if part)
 
 
-def solution_document(solution):
+def solution_document(solution, **visibility):
     return Document(
         kind="solution", id=solution.id, key=solution.key,
         title=_join(solution.title, solution.title_ko),
         body=_join(solution.summary, solution.summary_ko, solution.description, " ".join(solution.tags)),
-        public=solution.status == Solution.PUBLISHED and solution.organisation.is_verified,
-        organisation_id=solution.organisation_id, date=solution.created_at, language=solution.language,
-        sectors=solution.sectors, countries=list(solution.countries), trl=solution.trl,
+        date=solution.created_at, language=solution.language,
+        sectors=solution.sectors, countries=list(solution.countries), trl=solution.trl, **visibility,
     )
 
 
-def challenge_document(challenge):
+def challenge_document(challenge, **visibility):
     return Document(
         kind="challenge", id=challenge.id, key=challenge.key,
         title=_join(challenge.title, challenge.title_ko),
         body=_join(challenge.summary, challenge.summary_ko, challenge.problem, challenge.outcomes),
-        public=challenge.status != Challenge.DRAFT and challenge.organisation.is_verified,
-        organisation_id=challenge.organisation_id, date=challenge.published_at or challenge.created_at,
+        date=challenge.published_at or challenge.created_at,
         language=challenge.language, sectors=challenge.sectors, countries=[challenge.organisation.country],
+        **visibility,
     )
 
 
-def organisation_document(organisation):
+def organisation_document(organisation, **visibility):
     return Document(
         kind="organisation", id=organisation.id, key=organisation.key, title=organisation.name,
-        body=organisation.description, public=organisation.is_verified, organisation_id=organisation.id,
-        date=organisation.created_at, sectors=organisation.sectors, countries=[organisation.country],
+        body=organisation.description, date=organisation.created_at, sectors=organisation.sectors,
+        countries=[organisation.country], **visibility,
     )
 
 
@@ -73,12 +74,17 @@ BUILDERS = {"solution": solution_document, "challenge": challenge_document, "org
 
 
 def load_documents(session, kind, ids=None):
-    """Documents for records of one kind (all, or those with `ids`); missing ids are simply absent."""
+    """Documents for records of one kind (all, or those with `ids`); missing ids are simply absent.
+
+    Whether a record is public is asked of the database with the model's rule, in the same query.
+    """
     model = MODELS[kind]
-    statement = select(model).options(selectinload("*"))
+    statement = select(model, model.visible_to(None).label("public"), model.owner_id().label("owner"))
+    statement = statement.options(selectinload("*"))
     if ids is not None:
         statement = statement.where(model.id.in_(ids))
-    return [BUILDERS[kind](record) for record in session.scalars(statement.order_by(model.id))]
+    return [BUILDERS[kind](record, public=bool(public), organisation_id=owner)
+            for record, public, owner in session.execute(statement.order_by(model.id))]
 
 
 def all_documents(session):

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..access import is_admin, is_authenticated
+from ..access import is_admin
 from ..errors import Invalid
 from ..extensions import db
+from ..visibility import organisation_of
 from .backend import FACETS, SORTS, SearchQuery, get_backend
 from .documents import KINDS, MODELS, all_documents
 from .indexing import stale_marker
@@ -67,7 +68,8 @@ def search(user, text="", kinds=(), filters=None, sort="relevance", page=1, per_
     ensure_index()
     query = SearchQuery(
         text=text or "", kinds=tuple(kinds), filters=filters, sort=sort, page=max(1, page), per_page=per_page,
-        viewer_organisation_id=user.organisation_id if is_authenticated(user) else None,
-        viewer_is_admin=is_admin(user),
+        # The backends apply the models' rule to each document: public, or owned by the viewer's
+        # organisation, or the viewer is an admin (portal/visibility.py).
+        viewer_organisation_id=organisation_of(user), viewer_is_admin=is_admin(user),
     )
     return get_backend().search(query)

@@ -1,15 +1,18 @@
 """Solutions that companies offer."""
+from sqlalchemy import and_
 from sqlalchemy.ext.associationproxy import association_proxy
 
 from ..extensions import db
 from ..model_types import HasSectors, UTCDateTime, utcnow
+from ..organisations.models import Organisation
+from ..visibility import Visible
 
 TITLE_MAX = 200
 SUMMARY_MAX = 600
 DESCRIPTION_MAX = 10000
 
 
-class Solution(HasSectors, db.Model):
+class Solution(Visible, HasSectors, db.Model):
     """A company's solution; public while its organisation is verified and it is not archived."""
 
     __tablename__ = "solutions"
@@ -53,6 +56,11 @@ class Solution(HasSectors, db.Model):
         db.CheckConstraint("language IN ('en', 'ko')", name="language"),
         db.CheckConstraint("status IN ('published', 'archived')", name="status"),
     )
+
+    @classmethod
+    def public_rule(cls):
+        """Published solutions of public organisations; archived ones stay with their company."""
+        return and_(cls.status == cls.PUBLISHED, cls.organisation_id.in_(Organisation.public_ids()))
 
     @property
     def is_archived(self):

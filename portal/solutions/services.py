@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
 from ..audit.services import record
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..extensions import db
-from ..keys import get_by_key, unique_key
+from ..keys import get_by_key, get_visible_by_key, unique_key
 from ..organisations.models import Organisation
 from ..validation import (
     check_countries,
@@ -85,9 +85,8 @@ def can_edit(user, solution):
 
 
 def can_view(user, solution):
-    """Public when published by a verified organisation; else members and admins only."""
-    public = solution.status == Solution.PUBLISHED and solution.organisation.is_verified
-    return public or can_edit(user, solution) or is_admin(user)
+    """Whether the user may see the solution (Solution.visible_to says who)."""
+    return solution.is_visible_to(user)
 
 
 def get(key):
@@ -96,10 +95,8 @@ def get(key):
 
 
 def get_for_view(user, key):
-    solution = get(key)
-    if not can_view(user, solution):
-        raise NotFound()
-    return solution
+    """The solution with this key if the user may see it, else NotFound."""
+    return get_visible_by_key(Solution, user, key)
 
 
 def get_for_edit(user, key):
@@ -127,12 +124,8 @@ def set_archived(actor, solution, archived):
 
 
 def public_query():
-    """Solutions anyone may see."""
-    return (
-        select(Solution)
-        .join(Solution.organisation)
-        .where(Solution.status == Solution.PUBLISHED, Organisation.verification == Organisation.VERIFIED)
-    )
+    """Solutions anyone may see, joined to their organisation for filtering."""
+    return select(Solution).join(Solution.organisation).where(Solution.visible_to(None))
 
 
 def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisation=None, page=1):
@@ -158,7 +151,5 @@ def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisatio
 
 def of_organisation(user, organisation):
     """An organisation's solutions as `user` may see them (members see archived ones too)."""
-    statement = select(Solution).where(Solution.organisation_id == organisation.id)
-    if not (is_member(user, organisation) or is_admin(user)):
-        statement = statement.where(Solution.status == Solution.PUBLISHED)
+    statement = select(Solution).where(Solution.organisation_id == organisation.id, Solution.visible_to(user))
     return db.session.scalars(statement.order_by(Solution.title)).all()

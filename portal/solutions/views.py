@@ -18,7 +18,7 @@ bp = Blueprint("solutions", __name__, url_prefix="/solutions")
 def _companies():
     return db.session.execute(
         db.select(Organisation.key, Organisation.name)
-        .where(Organisation.kind == "company", Organisation.verification == Organisation.VERIFIED)
+        .where(Organisation.kind == "company", Organisation.visible_to(None))
         .order_by(Organisation.name)
     ).all()
 
