@@ -303,3 +303,41 @@ def test_a_reason_names_a_word_as_the_reader_wrote_it(app, world):
         terms = terms_of(matching.solutions_for_challenge(challenge)[0])
     assert "guiding" in terms and "Guiding" not in terms
     assert "Oslo" in terms
+
+
+@pytest.fixture
+def strong_and_weak(app, world):
+    """A challenge with a solution that answers it and one that shares a single word with it."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Gritter fleet for icy roads", summary="Gritters spread salt on icy roads.",
+                           sectors=["mobility"], tags=["gritter"], trl=9)
+        factories.solution(company, title="Museum audio guide", summary="Guides for visitors on the roads of art.",
+                           sectors=["citizen-services"], tags=[], trl=3, countries=["SE"])
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Gritters for icy roads", sectors=["mobility"],
+                                        summary="Gritters must reach icy roads before the morning rush.")
+        db.session.commit()
+        matches = matching.solutions_for_challenge(challenge)
+        return challenge.key, [(match.record.title, match.strong) for match in matches]
+
+
+def test_weaker_matches_are_folded_below_the_strong_ones(app, client, world, login, strong_and_weak):
+    key, ranked = strong_and_weak
+    assert ranked == [("Gritter fleet for icy roads", True), ("Museum audio guide", False)]
+    login(world["city"])
+    page = client.get(f"/challenges/{key}").get_data(as_text=True)
+    shown, folded = page.split("<details", 1)
+    assert "Gritter fleet for icy roads" in shown and "Museum audio guide" not in shown
+    assert "Weaker matches (1)" in folded and "Museum audio guide" in folded.split("</details>")[0]
+    client.post("/language", data={"language": "ko"})
+    assert "적합도가 낮은 항목 (1)" in client.get(f"/challenges/{key}").get_data(as_text=True)
+
+
+def test_the_match_command_still_lists_weaker_matches_up_to_the_limit(app, runner, strong_and_weak):
+    key, ranked = strong_and_weak
+    rows = json.loads(runner.invoke(args=["match", key, "--json", "--limit", "2"]).output)
+    assert len(rows) == 2 == len(ranked) and all(set(row) == {"key", "score", "reasons"} for row in rows)
+    assert rows[0]["score"] > rows[1]["score"]
+    lines = runner.invoke(args=["match", key, "--limit", "1"]).output.splitlines()
+    assert len(lines) == 1
