@@ -305,6 +305,23 @@ def test_a_reason_names_a_word_as_the_reader_wrote_it(app, world):
     assert "Oslo" in terms
 
 
+def test_a_term_of_several_words_is_named_only_where_written_in_a_row(app, world):
+    """A solution with a district library and heat pumps shares the words of "district heating", not the term."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="District library heating", summary="Heating for the district library.",
+                           sectors=["energy"], tags=[])
+        factories.solution(company, title="District heating optimiser", summary="Lowers supply temperatures.",
+                           sectors=["energy"], tags=[])
+        copenhagen = db.session.get(Organisation, world["other_city_org"])
+        challenge = factories.challenge(copenhagen, title="District heating losses", sectors=["energy"],
+                                        summary="Our district heating network loses heat.")
+        db.session.commit()
+        named = {match.record.title: terms_of(match) for match in matching.solutions_for_challenge(challenge)}
+    assert "district heating" in named["District heating optimiser"]
+    assert not any("district heating" in value.lower() for value in named.get("District library heating", []))
+
+
 @pytest.fixture
 def strong_and_weak(app, world):
     """A challenge with a solution that answers it and one that shares a single word with it."""

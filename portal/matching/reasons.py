@@ -10,6 +10,7 @@ starts "Guiding"), a translation with the other record's own spelling beside
 it: "침수 (flooding)".
 """
 import re
+from collections import defaultdict
 from functools import lru_cache
 
 from ..search.analysis import HANGUL, WORDS, display_korean, english_stem, terms, text_analyzer
@@ -29,12 +30,25 @@ class Wording:
     def __init__(self, text):
         self.text = text
         self.words = [(found.span(), held) for found in WORDS.finditer(text) if (held := _terms(found.group()))]
-        self.terms = {term for _place, terms in self.words for term in terms}
+        self.places = defaultdict(list)  # index term: where in self.words it is
+        for place, (_span, held) in enumerate(self.words):
+            for term in held:
+                self.places[term].append(place)
         self.lower_terms = {terms[0] for (start, end), terms in self.words if text[start:end].islower()}
 
     def holds(self, terms):
-        """True when the text holds every one of the index terms."""
-        return set(terms) <= self.terms
+        """True when the text holds the index terms, in a row when there are several (a term of several
+        words: "district" and "heating" far apart are not "district heating")."""
+        return self.written(terms) is not None
+
+    def written(self, terms):
+        """The text where the index terms first stand in a row, spaces made single, or None."""
+        size = len(terms)
+        for first in self.places.get(terms[0], ()):
+            run = self.words[first:first + size]
+            if len(run) == size and all(term in held for term, (_span, held) in zip(terms, run, strict=True)):
+                return " ".join(self.text[run[0][0][0]:run[-1][0][1]].split())
+        return None
 
     def korean_part(self, word):
         """The first of a word's Hangul spellings that this text holds inside a longer word ("반지하" in
@@ -52,17 +66,13 @@ class Wording:
         return label
 
     def spelling(self, terms, fallback, other=None):
-        """The index terms as this text first writes them in a row, or each as first written; `fallback` for
-        a term it does not hold. Korean without its particles; see as_written for capitals."""
-        size = len(terms)
-        for first in range(len(self.words) - size + 1):
-            run = self.words[first:first + size]
-            if all(term in held for term, (_place, held) in zip(terms, run, strict=True)):
-                raw = " ".join(self.text[run[0][0][0]:run[-1][0][1]].split())
-                return self.as_written(display_korean(raw) if HANGUL.fullmatch(raw) else raw, other)
-        if size > 1:  # written apart ("pills ... dispensing"): each word as written
-            return " ".join(self.spelling((term,), term, other) for term in terms)
-        return self.as_written(fallback, other)
+        """The index terms as this text first writes them (`fallback` where it does not), Korean without its
+        particles; see as_written for capitals."""
+        raw = self.written(terms)
+        if raw is None:
+            return self.as_written(fallback, other)
+        return self.as_written(" ".join(display_korean(part) if HANGUL.fullmatch(part) else part
+                                        for part in raw.split()), other)
 
     def as_written(self, label, other=None):
         """`label` with each word capitalised only as the first of a sentence or title ("Guiding") in lower
