@@ -34,7 +34,7 @@ class Wording:
         for place, (_span, held) in enumerate(self.words):
             for term in held:
                 self.places[term].append(place)
-        self.lower_terms = {terms[0] for (start, end), terms in self.words if text[start:end].islower()}
+        self.lower_terms = {held[0] for (start, end), held in self.words if text[start:end].islower()}
 
     def holds(self, terms):
         """True when the text holds the index terms, in a row when there are several (a term of several
@@ -55,8 +55,8 @@ class Wording:
         "반지하주택", as the search index finds it by its syllables), or None."""
         if not word.grams:
             return None
-        return next((terms for terms in word.alternatives
-                     if all(HANGUL.fullmatch(term) and term in self.text for term in terms)), None)
+        return next((spelling for spelling in word.alternatives
+                     if all(HANGUL.fullmatch(term) and term in self.text for term in spelling)), None)
 
     def trimmed(self, label, shortest):
         """A Hangul `label` cut back to what this text holds ("어르신의" to "어르신" where it writes "어르신께"),
@@ -108,7 +108,7 @@ def shared_words(words, source, other):
             label = source.spelling(own, word.label, other)
             shared.append((word, other.trimmed(label, own[-1]) if len(own) == 1 else label))
             continue
-        translated = next((terms for terms in word.translations if other.holds(terms)), None)
+        translated = next((spelling for spelling in word.translations if other.holds(spelling)), None)
         if translated is not None:
             label = source.as_written(word.label, other)
             shared.append((word, f"{label} ({other.spelling(translated, ' '.join(translated), source)})"))
