@@ -306,7 +306,7 @@ def test_a_reason_names_a_word_as_the_reader_wrote_it(app, world):
 
 
 def test_a_term_of_several_words_is_named_only_where_written_in_a_row(app, world):
-    """A solution with a district library and heat pumps shares the words of "district heating", not the term."""
+    """A solution heating a district library shares the words of "district heating", not the term."""
     with app.test_request_context():
         company = db.session.get(Organisation, world["company_org"])
         factories.solution(company, title="District library heating", summary="Heating for the district library.",
