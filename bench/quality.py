@@ -1,5 +1,11 @@
 """Matching quality on judged data: nDCG@10 and recall@10 of `flask match`, beside a plain BM25 baseline.
 
+It also measures where pages fold the weaker matches away (STRONG_MATCH in
+portal/matching/strategies.py): over the top ten of every judged challenge,
+which share of the results above and below the fold are relevant, and what
+recall@10 counts above the fold only, for a range of fold lines, as a fit
+score of its own or relative to the best match's.
+
 Our sets: hard_cases.json (near-misses that share words but not purpose,
 Korean challenges answered in English) and korean_cases.json (ten Korean and
 six English challenges on topics of their own, written and judged without
@@ -101,7 +107,7 @@ def portal_rankings(data_path, judged, backend):
             import_text(Path(data_path).read_text(encoding="utf-8"))
             db.session.commit()
             rebuild_index()
-            rankings = {key: [match.record.key for match in solutions_for_challenge(get(key), K)]
+            rankings = {key: [(match.record.key, match.score) for match in solutions_for_challenge(get(key), K)]
                         for key in judged}
             db.session.remove()
             db.engine.dispose()
@@ -152,17 +158,82 @@ def table_line(name, group, rows):
 
 
 def evaluate(name, data_path, qrels_path, backend):
+    """({"all"|"en"|"ko": [(nDCG, recall, BM25 nDCG, BM25 recall) per challenge]},
+    [(grades, [(key, fit score)] best first) per challenge])."""
     data = json.loads(Path(data_path).read_text(encoding="utf-8"))
     judged = json.loads(Path(qrels_path).read_text(encoding="utf-8"))
     language = {item["key"]: item["language"] for item in data["challenges"]}
     ours, baseline = portal_rankings(data_path, judged, backend), baseline_rankings(data, judged)
     groups = defaultdict(list)
     for key, grades in judged.items():
-        row = (ndcg(ours[key], grades), recall(ours[key], grades),
+        ranked = [solution for solution, _score in ours[key]]
+        row = (ndcg(ranked, grades), recall(ranked, grades),
                ndcg(baseline[key], grades), recall(baseline[key], grades))
         groups["all"].append(row)
         groups[language[key]].append(row)
-    return groups
+    return groups, [(grades, ours[key]) for key, grades in judged.items()]
+
+
+# What the fold may cost: recall@10 above it at most this much below the whole list's (one relevant
+# result in about 33 folded away); within that, the fold line that folds the most non-relevant results wins.
+FOLD_RECALL_BUDGET = 0.03
+
+
+def fold_figures(results, strong):
+    """Where a fold puts the results; `strong(score, best score)` keeps a result above it."""
+    counts = defaultdict(int)
+    recalls = []
+    for grades, ranked in results:
+        best = ranked[0][1] if ranked else 0.0
+        above = [key for key, score in ranked if strong(score, best)]
+        for key, _score in ranked:
+            place = "above" if key in above else "folded"
+            counts[place] += 1
+            counts[place, grades.get(key, 0) > 0] += 1
+        recalls.append(recall(above, grades))
+
+    def share(place):  # of the results in this place, the relevant ones
+        return counts[place, True] / counts[place] if counts[place] else 0.0
+
+    return {"folded": counts["folded"], "shown": counts["above"] + counts["folded"],
+            "non-relevant folded": counts["folded", False] / max(1, counts["above", False] + counts["folded", False]),
+            "relevant above": share("above"), "relevant folded": share("folded"),
+            "recall above": mean(recalls) if recalls else 0.0,
+            "recall all": mean([recall([key for key, _ in ranked], grades) for grades, ranked in results])}
+
+
+def fold_line(label, figures):
+    return (f"| {label} | {figures['folded']} of {figures['shown']} | {figures['non-relevant folded']:.0%} "
+            f"| {figures['relevant above']:.0%} | {figures['relevant folded']:.0%} "
+            f"| {figures['recall above']:.3f} | {figures['recall all']:.3f} |")
+
+
+def print_fold(results):
+    """The fold lines tried, the best within FOLD_RECALL_BUDGET for each kind of score, and STRONG_MATCH's."""
+    from portal.matching.strategies import STRONG_MATCH
+
+    rules = [("absolute", f"fit < {line:.2f}", lambda score, best, line=line: score >= line)
+             for line in (0.26 + step / 50 for step in range(13))]
+    rules += [("relative", f"fit < {line:.2f} × the best's", lambda score, best, line=line: score >= line * best)
+              for line in (0.30 + step / 25 for step in range(11))]
+    print(f"\nWeaker matches folded (top {K} of every judged challenge, every set pooled; relevant = graded 1 or 2):")
+    print(f"| fold below | folded | non-relevant folded | relevant above the fold | relevant folded "
+          f"| recall@{K} above the fold | recall@{K} all |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    tried = []
+    for kind, label, strong in rules:
+        figures = fold_figures(results, strong)
+        tried.append((kind, label, figures))
+        print(fold_line(label, figures))
+    for kind in ("absolute", "relative"):
+        affordable = [(figures["non-relevant folded"], label) for rule_kind, label, figures in tried
+                      if rule_kind == kind and figures["recall all"] - figures["recall above"] <= FOLD_RECALL_BUDGET]
+        if affordable:
+            folded, label = max(affordable)
+            print(f"Within a recall@{K} cost of {FOLD_RECALL_BUDGET}, {kind}: {label} folds {folded:.0%} "
+                  "of the non-relevant results")
+    chosen = fold_figures(results, lambda score, best: score >= STRONG_MATCH)
+    print(f"\nAs pages fold today:\n{fold_line(f'fit < {STRONG_MATCH} (STRONG_MATCH)', chosen)}")
 
 
 def main(argv):
@@ -176,12 +247,13 @@ def main(argv):
     print(f"Search backend: {args.backend}\n")
     print(f"| set | challenges | n | nDCG@{K} CoCity | nDCG@{K} BM25 | recall@{K} CoCity | recall@{K} BM25 |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    pooled = defaultdict(list)
+    pooled, results = defaultdict(list), []
     for name, data_path, qrels_path in sets:
         if not Path(data_path).exists() or not Path(qrels_path).exists():
             print(f"| {name} | skipped: {data_path} not found | | | | | |")
             continue
-        groups = evaluate(name, data_path, qrels_path, args.backend)
+        groups, ranked = evaluate(name, data_path, qrels_path, args.backend)
+        results += ranked
         for group in ("all", "en", "ko"):
             if groups.get(group):
                 print(table_line(name, group, groups[group]))
@@ -195,6 +267,8 @@ def main(argv):
         for label, column in (("CoCity", 0), ("BM25", 2)):
             gap, low, high = language_gap(pooled, column)
             print(f"  {label}: {gap:+.3f} ({low:+.3f} to {high:+.3f})")
+    if results:
+        print_fold(results)
 
 
 if __name__ == "__main__":

@@ -63,12 +63,17 @@ def test_the_fitting_solution_ranks_first_and_says_why(app, market):
         assert 0 < matches[-1].score <= matches[0].score <= 1
 
 
-def test_a_korean_challenge_reaches_english_solutions_through_the_glossary(app, market):
+def test_a_korean_challenge_reaches_english_solutions_through_the_glossary(app, world, market):
+    """Only the Korean text says flooding (침수); the reason names it beside the solution's own word."""
     with app.test_request_context():
-        challenge = challenge_by_title("Flood alerts for semi-basement homes")
-        matches = matching.solutions_for_challenge(challenge)
-        terms = next(reason.values for reason in matches[0].reasons if reason.kind == "terms")
-        assert "침수" in terms  # the Korean word found the English "flooding"
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Semi-basement homes", language="ko", sectors=["safety"],
+                                        summary="반지하 주택", problem="집중호우 때 반지하 주택이 침수됩니다.",
+                                        outcomes="주민에게 조기 경보를 보냅니다.")
+        db.session.commit()
+        match = matching.solutions_for_challenge(challenge)[0]
+    assert match.record.title == "Flood early warning for basement homes"
+    assert "침수 (flood)" in terms_of(match)  # the solution writes "Flood" and "flooding"
 
 
 def test_company_sees_open_challenges_that_fit_not_closed_or_drafts(app, client, world, login, market):
@@ -211,7 +216,7 @@ def test_a_reason_does_not_name_a_word_twice(app, world, market):
         match = matching.solutions_for_challenge(challenge)[0]
     terms = next(reason.values for reason in match.reasons if reason.kind == "terms")
     assert match.record.title == "Flood early warning for basement homes"
-    assert "Early warning" in terms and "early" not in terms
+    assert "early warning" in terms and "early" not in terms
 
 
 def test_a_term_of_several_words_matches_only_records_that_hold_them_all(app, world):
@@ -233,3 +238,123 @@ def test_a_term_of_several_words_matches_only_records_that_hold_them_all(app, wo
         titles = [match.record.title for match in matching.solutions_for_challenge(challenge)]
     assert titles[0] == "District heating optimiser"
     assert "District library booking" not in titles
+
+
+def terms_of(match):
+    return next((reason.values for reason in match.reasons if reason.kind == "terms"), [])
+
+
+def solution_side(value):
+    """The part of a reason that names the solution's word: "침수 (flooding)" names "flooding"."""
+    return value.rsplit(" (", 1)[1].rstrip(")") if value.endswith(")") else value
+
+
+def written_in(value, text):
+    """True when `text` holds `value`'s words (in any inflection), or, in Korean, its letters."""
+    from portal.search.analysis import HANGUL, terms, text_analyzer
+
+    if HANGUL.fullmatch(value.replace(" ", "")):
+        return all(part in text for part in value.split())
+    analyzer = text_analyzer()
+    return set(terms(analyzer, value)) <= set(terms(analyzer, text))
+
+
+def solution_text(solution):
+    return " ".join([solution.title, solution.title_ko, solution.summary, solution.summary_ko,
+                     solution.description, " ".join(solution.tags)])
+
+
+def test_a_reason_never_names_a_word_the_solution_does_not_contain(app, world, market):
+    """The challenge says 외국인 주민 (foreign residents); a solution for all residents (주민) shares the word
+    주민, not the term, and a solution about migrants shares the term through the glossary."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="재난 문자 발송", summary="Disaster texts.", language="ko",
+                           title_ko="재난 문자 발송", description="재난 문자를 주민에게 보냅니다.",
+                           sectors=["safety"], tags=[])
+        factories.solution(company, title="Disaster texts for migrants", sectors=["safety"], tags=[],
+                           summary="Translated disaster texts for migrants.", description="Texts in twelve languages.")
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Disaster texts everyone understands", language="ko",
+                                        title_ko="모두가 이해하는 재난 문자", sectors=["safety"],
+                                        summary="외국인 주민이 재난 문자를 이해하지 못합니다.",
+                                        problem="재난 문자는 한국어로만 발송됩니다.", outcomes="번역된 재난 문자.")
+        db.session.commit()
+        matches = matching.solutions_for_challenge(challenge)
+        named = {match.record.title: terms_of(match) for match in matches}
+        for match in matches:
+            for value in terms_of(match):
+                assert written_in(solution_side(value), solution_text(match.record)), (match.record.title, value)
+    assert not any("외국인 주민" in value for value in named["재난 문자 발송"])
+    assert "외국인 주민 (migrants)" in named["Disaster texts for migrants"]
+
+
+def test_a_reason_names_a_word_as_the_reader_wrote_it(app, world):
+    """A title starts with a capital ("Guiding"); the challenge writes the word "guiding" elsewhere, so the
+    reason does too. A name written only with capitals keeps them."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Museum guiding app", summary="Audio guiding for visitors of Oslo.",
+                           sectors=["citizen-services"], tags=[])
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Guiding visitors", sectors=["citizen-services"],
+                                        summary="Visitors of Oslo need guiding in their language.")
+        db.session.commit()
+        terms = terms_of(matching.solutions_for_challenge(challenge)[0])
+    assert "guiding" in terms and "Guiding" not in terms
+    assert "Oslo" in terms
+
+
+def test_a_term_of_several_words_is_named_only_where_written_in_a_row(app, world):
+    """A solution heating a district library shares the words of "district heating", not the term."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="District library heating", summary="Heating for the district library.",
+                           sectors=["energy"], tags=[])
+        factories.solution(company, title="District heating optimiser", summary="Lowers supply temperatures.",
+                           sectors=["energy"], tags=[])
+        copenhagen = db.session.get(Organisation, world["other_city_org"])
+        challenge = factories.challenge(copenhagen, title="District heating losses", sectors=["energy"],
+                                        summary="Our district heating network loses heat.")
+        db.session.commit()
+        named = {match.record.title: terms_of(match) for match in matching.solutions_for_challenge(challenge)}
+    assert "district heating" in named["District heating optimiser"]
+    assert not any("district heating" in value.lower() for value in named.get("District library heating", []))
+
+
+@pytest.fixture
+def strong_and_weak(app, world):
+    """A challenge with a solution that answers it and one that shares a single word with it."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Gritter fleet for icy roads", summary="Gritters spread salt on icy roads.",
+                           sectors=["mobility"], tags=["gritter"], trl=9)
+        factories.solution(company, title="Museum audio guide", summary="Guides for visitors on the roads of art.",
+                           sectors=["citizen-services"], tags=[], trl=3, countries=["SE"])
+        seoul = db.session.get(Organisation, world["city_org"])
+        challenge = factories.challenge(seoul, title="Gritters for icy roads", sectors=["mobility"],
+                                        summary="Gritters must reach icy roads before the morning rush.")
+        db.session.commit()
+        matches = matching.solutions_for_challenge(challenge)
+        return challenge.key, [(match.record.title, match.strong) for match in matches]
+
+
+def test_weaker_matches_are_folded_below_the_strong_ones(app, client, world, login, strong_and_weak):
+    key, ranked = strong_and_weak
+    assert ranked == [("Gritter fleet for icy roads", True), ("Museum audio guide", False)]
+    login(world["city"])
+    page = client.get(f"/challenges/{key}").get_data(as_text=True)
+    shown, folded = page.split("<details", 1)
+    assert "Gritter fleet for icy roads" in shown and "Museum audio guide" not in shown
+    assert "Weaker matches (1)" in folded and "Museum audio guide" in folded.split("</details>")[0]
+    client.post("/language", data={"language": "ko"})
+    assert "적합도가 낮은 항목 (1)" in client.get(f"/challenges/{key}").get_data(as_text=True)
+
+
+def test_the_match_command_still_lists_weaker_matches_up_to_the_limit(app, runner, strong_and_weak):
+    key, ranked = strong_and_weak
+    rows = json.loads(runner.invoke(args=["match", key, "--json", "--limit", "2"]).output)
+    assert len(rows) == 2 == len(ranked) and all(set(row) == {"key", "score", "reasons"} for row in rows)
+    assert rows[0]["score"] > rows[1]["score"]
+    lines = runner.invoke(args=["match", key, "--limit", "1"]).output.splitlines()
+    assert len(lines) == 1
