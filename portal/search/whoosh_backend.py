@@ -25,7 +25,7 @@ from .querying import plan
 LOCK_TIMEOUT_SECONDS = 60
 # The index's layout: change it with the schema or the analysis, and every index made before is
 # rebuilt from the database when next used (Whoosh keeps the schema an index was created with).
-FORMAT = "4"
+FORMAT = "5"
 FORMAT_FILE = "cocity-format"
 TOC_FILE = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents, one a generation
 
