@@ -1,10 +1,16 @@
 """No single record may break search for others, and an index behind the database is noticed."""
 import json
 
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from portal.challenges.models import Challenge
 from portal.extensions import db
 from portal.organisations.models import Organisation
+from portal.search import services as search_services
 from portal.search.analysis import MAX_WORD_CHARS, gram_analyzer, terms, text_analyzer
+from portal.solutions.models import Solution
 
 from . import factories
 from .conftest import log_in
@@ -65,3 +71,59 @@ def test_a_record_with_an_over_long_word_breaks_nothing(app, client, runner, wor
     assert result.exit_code == 0 and "indexed" in result.output, result.output
     with app.test_request_context():
         assert db.session.query(Challenge).filter_by(key="ch-long").one().problem.endswith(LONG_HANGUL_WORD)
+
+
+def _commit_unindexed(app, change):
+    """Commit `change(session)` as a server killed right after the commit would: the index never hears of it."""
+    with app.app_context(), Session(bind=db.engine, info={"search_session": True}) as session:
+        change(session)
+        session.commit()
+    app.extensions.pop("portal_search_checked", None)  # the server starts again
+
+
+def _find(app, text, **options):
+    with app.test_request_context():
+        return [hit.title for hit in search_services.search(None, text, **options).hits]
+
+
+def _solution(session, title):
+    return session.scalars(select(Solution).where(Solution.title == title)).one()
+
+
+@pytest.fixture
+def indexed(app, world):
+    """One public solution, indexed."""
+    with app.test_request_context():
+        company = db.session.get(Organisation, world["company_org"])
+        factories.solution(company, title="Canal level sensor", summary="Measures the water.",
+                           description="", tags=[], sectors=["water-waste"], countries=["KR"])
+        db.session.commit()
+    assert _find(app, "canal") == ["Canal level sensor"]
+
+
+def test_an_edit_the_index_missed_is_found_when_the_server_starts_again(app, indexed):
+    def retitle(session):
+        _solution(session, "Canal level sensor").title = "Harbour tide gauge"
+
+    _commit_unindexed(app, retitle)
+    assert _find(app, "tide") == ["Harbour tide gauge"] and _find(app, "canal") == []
+
+
+def test_a_sector_or_country_edit_the_index_missed_is_found(app, indexed):
+    def move(session):
+        solution = _solution(session, "Canal level sensor")
+        solution.sectors = ["energy"]
+        solution.countries = ["DK"]
+
+    _commit_unindexed(app, move)
+    assert _find(app, "canal", filters={"sectors": "energy"}) == ["Canal level sensor"]
+    assert _find(app, "canal", filters={"countries": "DK"}) == ["Canal level sensor"]
+    assert _find(app, "canal", filters={"sectors": "water-waste"}) == []
+
+
+def test_a_verification_change_the_index_missed_is_found(app, indexed, world):
+    def withdraw(session):
+        session.get(Organisation, world["company_org"]).verification = Organisation.PENDING
+
+    _commit_unindexed(app, withdraw)
+    assert _find(app, "canal") == []
