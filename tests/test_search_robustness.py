@@ -127,3 +127,12 @@ def test_a_verification_change_the_index_missed_is_found(app, indexed, world):
 
     _commit_unindexed(app, withdraw)
     assert _find(app, "canal") == []
+
+
+def test_a_record_created_through_the_form_is_found_at_once(app, client, world):
+    """Creating a record sets a savepoint (see portal/keys.py); releasing it is no commit to index."""
+    assert _find(app, "culvert") == []  # the index is checked against the database, once per process
+    log_in(app, client, world["company"])
+    data = factories.solution_data(title="Culvert debris camera", trl="7", tags="debris")
+    assert client.post("/solutions/new", data=data).status_code == 302
+    assert _find(app, "culvert") == ["Culvert debris camera"]
