@@ -39,7 +39,6 @@ def add_with_unique_key(record, text, prefix="", fallback="item"):
         except IntegrityError:
             if attempt == KEY_ATTEMPTS - 1 or not db.session.scalar(select(model.id).where(model.key == record.key)):
                 raise
-    return record
 
 
 def get_by_key(model, key):

@@ -52,12 +52,9 @@ def hash_password(password):
 def _stand_in_hash():
     """A hash with the current cost settings, checked when there is no account to check: refusing an
     unknown or deactivated account then takes as long as refusing a wrong password."""
-    config = current_app.config
-    settings = (config["PASSWORD_HASH_TIME_COST"], config["PASSWORD_HASH_MEMORY_KIB"])
-    cached = current_app.extensions.get("portal_stand_in_hash")
-    if cached is None or cached[0] != settings:
-        cached = current_app.extensions["portal_stand_in_hash"] = (settings, hash_password(secrets.token_hex(16)))
-    return cached[1]
+    if "portal_stand_in_hash" not in current_app.extensions:
+        current_app.extensions["portal_stand_in_hash"] = hash_password(secrets.token_hex(16))
+    return current_app.extensions["portal_stand_in_hash"]
 
 
 def password_matches(user, password):
@@ -128,6 +125,7 @@ def end_other_sessions(user, keep_token=None):
 # ---------------------------------------------------------------- login
 
 LOGIN_LOCK = 1  # the class of the PostgreSQL advisory locks logins take, one for each email address
+
 
 def _recent_failures(column, value):
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
