@@ -1,6 +1,6 @@
 """Form helpers shared by the domains."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from wtforms import IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -13,6 +13,17 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads a number beyond any the portal stores (64 bits) as none, so that the field's
+    own validators say what is wanted: WTForms' NumberRange turns its number into a float, and one of
+    hundreds of digits ended there in an OverflowError."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) >= 2**63:
+            self.data = None
 
 
 def options(pairs):

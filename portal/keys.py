@@ -3,6 +3,7 @@ import re
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .errors import NotFound
 from .extensions import db
@@ -16,6 +17,28 @@ def unique_key(model, text, prefix="", fallback="item"):
     while db.session.scalar(select(model.id).where(model.key == key)):
         key = f"{base}-{secrets.token_hex(3)}"
     return key
+
+
+KEY_ATTEMPTS = 5
+
+
+def add_with_unique_key(record, text, prefix="", fallback="item"):
+    """Add `record` under a new unique key made of `text`, and flush it.
+
+    Finding a free key and inserting are two steps: when a concurrent request took the same key in
+    between, this tries the next free one instead of failing.
+    """
+    model = type(record)
+    for attempt in range(KEY_ATTEMPTS):
+        record.key = unique_key(model, text, prefix, fallback)
+        try:
+            with db.session.begin_nested():
+                db.session.add(record)
+                db.session.flush()
+            return record
+        except IntegrityError:
+            if attempt == KEY_ATTEMPTS - 1 or not db.session.scalar(select(model.id).where(model.key == record.key)):
+                raise
 
 
 def get_by_key(model, key):

@@ -1,6 +1,8 @@
 """Column types and helpers shared by the domain models."""
 from datetime import UTC, datetime
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from .taxonomy import sort_sectors
@@ -49,3 +51,12 @@ class HasSectors:
         # Only touch the rows when the set changes, so re-saving is not a change.
         if sort_sectors(slugs) != self.sectors:
             self.sector_list = sort_sectors(slugs)
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_changed_collections(session, _context, _instances):
+    # A record whose only change is in its rows of another table (sectors, countries) was changed all the
+    # same; without this its `updated_at`, which the search index compares, would stay behind.
+    for obj in session.dirty:
+        if hasattr(type(obj), "updated_at") and session.is_modified(obj):
+            obj.updated_at = utcnow()

@@ -5,6 +5,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from .errors import BadInput
+from .web import RecordIdConverter
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 
@@ -33,6 +34,8 @@ def reject_malformed_input():
     Werkzeug would quietly replace broken UTF-8 with U+FFFD, and PostgreSQL
     refuses NUL in text: both would otherwise surface as wrong data or a 500.
     """
+    if "\x00" in request.path:
+        raise BadInput(_("The request contains a NUL character, which is not allowed."))
     check_urlencoded(request.query_string)
     if request.mimetype == FORM_URLENCODED:
         check_urlencoded(request.get_data(cache=True))
@@ -56,5 +59,6 @@ def add_security_headers(response):
 
 
 def configure_security(app):
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
     app.before_request(reject_malformed_input)
     app.after_request(add_security_headers)

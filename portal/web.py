@@ -2,6 +2,9 @@
 from urllib.parse import urlsplit
 
 from flask import render_template, request
+from werkzeug.routing import IntegerConverter
+
+MAX_RECORD_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger number is a database error there
 
 
 def form_page(template, form, **context):
@@ -28,3 +31,19 @@ def page_arg():
 
 def client_address():
     return request.remote_addr or "unknown"
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:...>` in routes: a number no record can have answers 404 instead of reaching the database."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_RECORD_ID, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def record_id(value):
+    """`value` as a record id, for `request.form.get(name, type=record_id)`; ValueError (so None there) when
+    no record can have it."""
+    number = int(value)
+    if not 1 <= number <= MAX_RECORD_ID:
+        raise ValueError(value)
+    return number

@@ -1,6 +1,7 @@
 """Accounts: registration, login, sessions, throttling, passwords, invitations."""
 import re
 
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from portal.accounts.models import LoginFailure, User
@@ -271,3 +272,21 @@ def test_old_failures_and_expired_sessions_are_cleaned_up(app, client, world):
     with app.app_context():
         assert db.session.scalar(select(func.count(LoginFailure.id))) == 0  # old one pruned, new one cleared
         assert db.session.get(UserSession, "stale") is None
+
+
+def test_every_refused_login_spends_one_password_check(app, client, world, monkeypatch):
+    """Unknown, deactivated and active accounts all cost one Argon2 verification: the time of the answer
+    does not tell which addresses have accounts."""
+    with app.app_context():
+        db.session.get(User, world["other_company"]).active = False
+        db.session.commit()
+    checks = []
+    real_verify = PasswordHasher.verify
+    monkeypatch.setattr(PasswordHasher, "verify", lambda *args: checks.append(1) or real_verify(*args))
+    for email in ("nobody@example.org", "othercompany@example.org", "company@example.org"):
+        checks.clear()
+        response = client.post("/login", data={"email": email, "password": PASSWORD + " wrong"})
+        assert response.status_code == 401 and checks == [1], email
+    checks.clear()
+    response = client.post("/login", data={"email": "othercompany@example.org", "password": PASSWORD})
+    assert response.status_code == 401 and checks == [1]  # the right password of a deactivated account

@@ -133,3 +133,35 @@ def test_shared_sample_imports_cleanly_and_idempotently(app, runner):
     second = runner.invoke(args=["import-json", str(SHARED_SAMPLE)])
     assert " 0 created, 0 updated" in second.output and "updated" in second.output
     assert counts(app) == before and before[1] > 0
+
+
+@pytest.mark.parametrize(("index", "kind", "attached"), [(1, "city", "challenges"), (0, "company", "solutions")])
+def test_a_file_cannot_change_the_kind_of_an_organisation_in_the_portal(app, runner, tmp_path, index, kind,
+                                                                         attached):
+    runner.invoke(args=["import-json", str(write(tmp_path, FILE))])
+    data = json.loads(json.dumps(FILE))
+    organisation = data["organisations"][index]
+    was = organisation["kind"]
+    organisation["kind"] = kind
+    # What the new kind would allow: a challenge of the company, or a solution of the city.
+    data["solutions" if attached == "challenges" else "challenges"] = []
+    data[attached][0].update(key="new-record", organisation=organisation["key"])
+    result = runner.invoke(args=["import-json", str(write(tmp_path, data, "changed.json"))])
+    assert result.exit_code == 1 and result.output.strip().splitlines() == [
+        f'error: {tmp_path / "changed.json"}: organisations[{index}] "{organisation["key"]}": field "kind": '
+        f"is a {was} in the portal and cannot change"]
+    assert counts(app) == (2, 1, 1)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"solutions": [{"key": "sol-x", "trl": ' + "9" * 5000 + "}]}", "not valid JSON: a number"),
+    ("[" * 200_000 + "]" * 200_000, "not valid JSON: nested too deeply"),
+    ('{"organisations": [{"key": "org-x", "kind": "city", "name": "Lone \\ud800 surrogate", "country": "KR"}]}',
+     'organisations[0] "org-x": field "name": '),
+])
+def test_hostile_files_get_one_line_errors_and_change_nothing(app, runner, tmp_path, text, message):
+    (tmp_path / "hostile.json").write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["import-json", str(tmp_path / "hostile.json")])
+    assert result.exit_code == 1, result.output[-300:]
+    assert len(result.output.strip().splitlines()) == 1 and message in result.output, result.output[-300:]
+    assert counts(app) == (0, 0, 0)

@@ -82,3 +82,49 @@ def test_query_parameters_never_cause_a_server_error(client):
         for name in ("page", "sector", "country", "trl_min", "trl_max", "organisation", "phase", "kind", "q"):
             for value in HOSTILE:
                 assert client.get(path, query_string={name: value}).status_code < 500, (path, name, value[:40])
+
+
+HUGE = str(2**64)
+
+
+def test_ids_that_cannot_exist_answer_not_found(app, client, world):
+    with app.test_request_context():
+        challenge = factories.challenge(db.session.get(Organisation, world["city_org"]))
+        db.session.commit()
+        challenge_key = challenge.key
+    for persona, path in (("admin", f"/admin/users/{HUGE}/deactivate"),
+                          ("admin", f"/admin/organisations/{HUGE}/verify"), ("company", f"/alerts/{HUGE}/delete"),
+                          ("city", f"/challenges/{challenge_key}/consultants/{HUGE}/remove")):
+        log_in(app, client, world[persona])
+        assert client.post(path).status_code == 404, path
+
+
+def test_an_organisation_id_that_cannot_exist_is_a_form_error(app, client, world):
+    with app.test_request_context():
+        challenge = factories.challenge(db.session.get(Organisation, world["city_org"]))
+        db.session.commit()
+        challenge_key = challenge.key
+    log_in(app, client, world["city"])
+    for value in (HUGE, "9" * 400, "-1"):
+        response = client.post(f"/challenges/{challenge_key}/consultants", data={"organisation_id": value},
+                               follow_redirects=True)
+        assert response.status_code == 200 and "Choose a verified consultancy." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("path", "field", "message"), [
+    ("/solutions/new", "trl", "Must be a whole number from 1 to 9."),
+    ("/challenges/new", "budget_min", "Must be a whole, non-negative amount."),
+    ("/challenges/new", "budget_max", "Must be a whole, non-negative amount."),
+])
+def test_numbers_of_hundreds_of_digits_are_form_errors(app, client, world, path, field, message):
+    log_in(app, client, world["company" if path == "/solutions/new" else "city"])
+    before = snapshot(app)
+    response = client.post(path, data=dict(VALID[path], **{field: "9" * 400}))
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert snapshot(app) == before
+
+
+def test_a_nul_character_in_the_path_is_a_bad_request(client):
+    for path in ("/solutions/%00", "/challenges/a%00b", "/organisations/%00"):
+        response = client.get(path)
+        assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True), path

@@ -1,6 +1,7 @@
 """Accounts: passwords, sessions, login throttling, registration, invitations."""
 import hashlib
 import secrets
+from contextlib import suppress
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import mail
 from ..access import is_admin, is_authenticated, require
@@ -45,6 +47,14 @@ def _hasher():
 def hash_password(password):
     """An Argon2id hash of the password."""
     return _hasher().hash(password)
+
+
+def _stand_in_hash():
+    """A hash with the current cost settings, checked when there is no account to check: refusing an
+    unknown or deactivated account then takes as long as refusing a wrong password."""
+    if "portal_stand_in_hash" not in current_app.extensions:
+        current_app.extensions["portal_stand_in_hash"] = hash_password(secrets.token_hex(16))
+    return current_app.extensions["portal_stand_in_hash"]
 
 
 def password_matches(user, password):
@@ -114,6 +124,9 @@ def end_other_sessions(user, keep_token=None):
 
 # ---------------------------------------------------------------- login
 
+LOGIN_LOCK = 1  # the class of the PostgreSQL advisory locks logins take, one for each email address
+
+
 def _recent_failures(column, value):
     since = utcnow() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
     return db.session.scalar(
@@ -131,17 +144,29 @@ def check_throttle(email, address):
         raise TooManyAttempts(config["LOGIN_WINDOW_MINUTES"])
 
 
+def _lock_login(email):
+    """Make concurrent logins to one account wait for each other until the first commits, so that each
+    counts the failures of those before it. SQLite needs nothing: a writing transaction holds its lock
+    from the start."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(LOGIN_LOCK, func.hashtext(email))))
+
+
 def authenticate(email, password, address):
     """The user with these credentials, or None; records failures for throttling.
 
     The caller must commit even when this returns None, so the failure counts.
     """
-    check_throttle(email, address)
     email = normalise_email(email)
+    _lock_login(email)
+    check_throttle(email, address)
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        _hasher().hash(password or "")  # same time as a real check: no account probing
-    if user is None or not user.active or not password_matches(user, password or ""):
+    if user is None or not user.active:
+        # The same time as a real check, so that the answer does not tell whether the account exists.
+        with suppress(VerificationError, InvalidHashError):
+            _hasher().verify(_stand_in_hash(), password or "")
+        user = None
+    if user is None or not password_matches(user, password or ""):
         prune_login_failures()
         db.session.add(LoginFailure(email=email[:254], address=address[:64]))
         return None
@@ -157,13 +182,16 @@ def prune_login_failures():
 
 # ---------------------------------------------------------------- registration
 
+EMAIL_TAKEN = _l("An account with this email address exists already.")
+
+
 def person_errors(data, email_field=True):
     errors = {}
     if email_field:
         if message := check_email(data.get("email")):
             errors["email"] = message
         elif db.session.scalar(select(User.id).where(User.email == normalise_email(data["email"]))):
-            errors["email"] = _l("An account with this email address exists already.")
+            errors["email"] = EMAIL_TAKEN
     if message := check_text(data.get("name"), NAME_MAX):
         errors["name"] = message
     if message := check_password(data.get("password"), data.get("email", ""), data.get("name", "")):
@@ -176,12 +204,19 @@ def person_errors(data, email_field=True):
 
 
 def _new_user(data, organisation, email):
-    user = User(
-        email=normalise_email(email), name=data["name"].strip(),
-        password_hash=hash_password(data["password"]), locale=data["locale"],
-        timezone=data.get("timezone") or organisation.timezone, organisation=organisation,
-    )
-    db.session.add(user)
+    """Add and flush the account; Invalid when a concurrent request took its email address meanwhile."""
+    email, password_hash = normalise_email(email), hash_password(data["password"])
+    try:
+        with db.session.begin_nested():
+            # By id, not through the relationship: a failed insert must leave no trace in `members`.
+            user = User(email=email, name=data["name"].strip(), password_hash=password_hash, locale=data["locale"],
+                        timezone=data.get("timezone") or organisation.timezone, organisation_id=organisation.id)
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:
+        if not db.session.scalar(select(User.id).where(User.email == email)):
+            raise
+        raise Invalid({"email": EMAIL_TAKEN}) from None
     return user
 
 
@@ -199,7 +234,6 @@ def register_with_organisation(person, organisation_data):
         raise Invalid(errors)
     organisation = organisation_services.create(organisation_data)
     user = _new_user(person, organisation, person["email"])
-    db.session.flush()
     record(user, "organisation.registered", organisation)
     return user
 
@@ -237,11 +271,15 @@ def invite(actor, email):
     return invitation
 
 
-def find_invitation(token):
-    """The open invitation for this token; NotFound when unknown, used or expired."""
+def find_invitation(token, for_update=False):
+    """The open invitation for this token; NotFound when unknown, used or expired. `for_update` locks it
+    until the transaction ends, and reads it afresh once a concurrent acceptance has committed."""
     if not token or not isinstance(token, str) or len(token) > 100:
         raise NotFound()
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    statement = select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    invitation = db.session.scalar(statement)
     if invitation is None or invitation.accepted_at or invitation.expires_at <= utcnow():
         raise NotFound()
     return invitation
@@ -249,7 +287,7 @@ def find_invitation(token):
 
 def accept_invitation(token, person):
     """Create the invited person's account in the inviting organisation."""
-    invitation = find_invitation(token)
+    invitation = find_invitation(token, for_update=True)
     person = dict(person, email=invitation.email)
     if errors := person_errors(person):
         raise Invalid(errors)

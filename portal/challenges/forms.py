@@ -1,10 +1,10 @@
 """Challenge forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import options, sector_field
+from ..forms import WholeNumberField, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 CURRENCIES = ["EUR", "KRW", "DKK", "SEK", "NOK", "ISK", "USD"]
@@ -20,9 +20,9 @@ class ChallengeForm(FlaskForm):
     title_ko = StringField(_l("Title (Korean)"))
     summary_ko = TextAreaField(_l("Summary (Korean)"))
     sectors = sector_field()
-    budget_min = IntegerField(_l("Budget from"), validators=[
+    budget_min = WholeNumberField(_l("Budget from"), validators=[
         InputRequired(), NumberRange(min=0, message=_l("Must be a whole, non-negative amount."))])
-    budget_max = IntegerField(_l("Budget up to"), validators=[
+    budget_max = WholeNumberField(_l("Budget up to"), validators=[
         InputRequired(), NumberRange(min=0, message=_l("Must be a whole, non-negative amount."))])
     currency = SelectField(_l("Currency"), choices=options((code, code) for code in CURRENCIES))
     opens = DateField(_l("Opens on"), validators=[InputRequired()])

@@ -11,7 +11,7 @@ from ..alerts.services import notify_new_challenge
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..keys import get_by_key, get_visible_by_key, unique_key
+from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..validation import (
@@ -149,13 +149,9 @@ def create(actor, data):
     organisation = require_can_create(actor)
     if errors := validate(data):
         raise Invalid(errors)
-    challenge = Challenge(
-        organisation=organisation, key=unique_key(Challenge, data["title"], "ch-"),
-        status=Challenge.DRAFT,
-    )
+    challenge = Challenge(organisation=organisation, status=Challenge.DRAFT)
     apply(challenge, data)
-    db.session.add(challenge)
-    db.session.flush()
+    add_with_unique_key(challenge, data["title"], "ch-")
     record(actor, "challenge.created", challenge)
     return challenge
 

@@ -10,7 +10,7 @@ from ..matching import services as matching
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..taxonomy import SECTORS
-from ..web import form_page, page_arg
+from ..web import form_page, page_arg, record_id
 from . import services
 from .forms import ChallengeFilterForm, ChallengeForm
 
@@ -101,7 +101,7 @@ def edit(key):
 def assign_consultant(key):
     challenge = services.get_for_view(current_user, key)
     try:
-        services.assign_consultancy(current_user, challenge, request.form.get("organisation_id", type=int))
+        services.assign_consultancy(current_user, challenge, request.form.get("organisation_id", type=record_id))
     except Invalid as error:
         flash(" ".join(map(str, error.errors.values())), "danger")
     else:

@@ -4,6 +4,7 @@ The whole file is checked before anything is written, so a file with one bad
 record changes nothing, and the error names that record's key and field.
 """
 import json
+import sys
 
 from sqlalchemy import select
 
@@ -40,12 +41,21 @@ def _check_record(section, index, item, allowed):
     if not isinstance(item, dict):
         raise ImportError_(f"{section}[{index}]: must be an object")
     key = item.get("key")
-    for field in item:
+    for field, value in item.items():
         if field not in allowed:
             _fail(section, index, key, field, "unknown field")
+        if _has_lone_surrogate(value):
+            _fail(section, index, key, field, "holds a lone surrogate (\\ud800 to \\udfff), which is no character")
     if message := check_key(key):
         _fail(section, index, key, "key", message)
     return key
+
+
+def _has_lone_surrogate(value):
+    """True when a string in `value` (or in its list or object, as fields hold) holds half of a UTF-16 pair,
+    which no database can store: JSON's escapes can write one, UTF-8 cannot."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+    return any(isinstance(item, str) and any("\ud800" <= char <= "\udfff" for char in item) for item in items)
 
 
 def _first_error(section, index, key, errors, rename=None):
@@ -60,6 +70,10 @@ def parse(text):
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportError_(f"not valid JSON: {error}") from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        raise ImportError_(f"not valid JSON: a number has more than {sys.get_int_max_str_digits()} digits") from None
+    except RecursionError:
+        raise ImportError_("not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise ImportError_("the file must hold one JSON object")
     unknown = set(data) - {"organisations", "solutions", "challenges"}
@@ -101,6 +115,10 @@ def validate(lists):
         if not isinstance(item.get("alliance_member", False), bool):
             _fail("organisations", index, key, "alliance_member", "must be true or false")
         _first_error("organisations", index, key, organisations.validate(_organisation_data(item), new=True))
+        stored = db.session.scalar(select(Organisation.kind).where(Organisation.key == key))
+        if stored is not None and stored != item["kind"]:
+            # The kind decides what the organisation may own: it is not the file's to change.
+            _fail("organisations", index, key, "kind", f"is a {stored} in the portal and cannot change")
         kinds[key] = item["kind"]
 
     def owner_kind(section, index, key, item, expected):

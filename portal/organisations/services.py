@@ -7,7 +7,7 @@ from ..access import is_admin, is_member, require
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..keys import get_by_key, get_visible_by_key, unique_key
+from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..model_types import utcnow
 from ..taxonomy import default_timezone
 from ..validation import (
@@ -56,10 +56,9 @@ def apply(organisation, data):
 
 def create(data):
     """A new organisation, pending verification; data must be valid."""
-    organisation = Organisation(kind=data["kind"], key=unique_key(Organisation, data["name"], fallback=data["kind"]))
+    organisation = Organisation(kind=data["kind"])
     apply(organisation, data)
-    db.session.add(organisation)
-    return organisation
+    return add_with_unique_key(organisation, data["name"], fallback=data["kind"])
 
 
 def get(key):

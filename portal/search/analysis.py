@@ -8,6 +8,9 @@ form however it is inflected: "횡단보도" and "횡단보도에서" both index
 (its "도" reads as a particle), where removing one ending gave two forms.
 A second analyzer cuts Hangul words into two-syllable grams, so parts of
 compounds match ("반지하주택" is found by "반지하").
+Both leave out words longer than any real one, so that a pasted blob never
+reaches an index (PostgreSQL refuses a word over 2,047 bytes, and every
+search would fail while one record held it).
 """
 import re
 
@@ -104,6 +107,18 @@ def display_korean(word):
     return short_noun(word) or word
 
 
+MAX_WORD_CHARS = 100  # at most 400 bytes in UTF-8, well below PostgreSQL's limits for a word and an index row
+
+
+class SkipLongWords(Filter):
+    """Drops words longer than MAX_WORD_CHARS."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if len(token.text) <= MAX_WORD_CHARS:
+                yield token
+
+
 class KoreanStemFilter(Filter):
     """Adds the bare form of a Hangul word at the same position."""
 
@@ -161,13 +176,13 @@ def english_stem(word):
 
 def text_analyzer():
     """Words: English stemmed, Korean with and without particles."""
-    return (RegexTokenizer(WORDS) | LowercaseFilter() | StopFilter(minsize=1)
+    return (RegexTokenizer(WORDS) | SkipLongWords() | LowercaseFilter() | StopFilter(minsize=1)
             | KeepHangul(StemFilter(english_stem)) | KoreanStemFilter())
 
 
 def gram_analyzer():
     """Two-syllable grams of Korean words, for parts of compounds."""
-    return RegexTokenizer(WORDS) | HangulGramFilter()
+    return RegexTokenizer(WORDS) | SkipLongWords() | HangulGramFilter()
 
 
 def terms(analyzer, text):

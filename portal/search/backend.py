@@ -83,9 +83,14 @@ class SearchBackend:
         """SearchResults for a SearchQuery."""
         raise NotImplementedError
 
-    def refs(self):
-        """Every ref in the index, for checking it against the database."""
+    def stamps(self):
+        """{ref: the document's version stamp} for every document in the index, to check it against the
+        database."""
         raise NotImplementedError
+
+    def refs(self):
+        """Every ref in the index."""
+        return set(self.stamps())
 
     def outdated(self):
         """True when the index was made by code that laid it out differently: it needs a rebuild."""

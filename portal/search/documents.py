@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..challenges.models import Challenge
@@ -31,10 +31,28 @@ class Document:
     sectors: list = field(default_factory=list)
     countries: list = field(default_factory=list)
     trl: int | None = None
+    stamp: str = ""  # which version of the record (and of its organisation) this is; see version_stamp
 
     @property
     def ref(self):
         return f"{self.kind}:{self.id}"
+
+
+def version_stamp(updated_at, organisation_updated_at):
+    """Names the version of a record's document: the times the record and its organisation (whose
+    verification decides who sees it) last changed. An organisation's own organisation is itself."""
+    return f"{updated_at.isoformat()}/{organisation_updated_at.isoformat()}"
+
+
+def database_stamps(session):
+    """{ref: stamp} of every record in the database, in one query, to compare with the index's."""
+    org = Organisation
+    statement = union_all(*(
+        select(literal(kind), model.id, model.updated_at, org.updated_at).join(org, model.organisation_id == org.id)
+        for kind, model in (("solution", Solution), ("challenge", Challenge))
+    ), select(literal("organisation"), org.id, org.updated_at, org.updated_at))
+    return {f"{kind}:{id}": version_stamp(updated_at, organisation_updated_at)
+            for kind, id, updated_at, organisation_updated_at in session.execute(statement)}
 
 
 def _join(*parts):
@@ -47,7 +65,8 @@ def solution_document(solution, **visibility):
         title=_join(solution.title, solution.title_ko),
         body=_join(solution.summary, solution.summary_ko, solution.description, " ".join(solution.tags)),
         date=solution.created_at, language=solution.language,
-        sectors=solution.sectors, countries=list(solution.countries), trl=solution.trl, **visibility,
+        sectors=solution.sectors, countries=list(solution.countries), trl=solution.trl,
+        stamp=version_stamp(solution.updated_at, solution.organisation.updated_at), **visibility,
     )
 
 
@@ -58,7 +77,7 @@ def challenge_document(challenge, **visibility):
         body=_join(challenge.summary, challenge.summary_ko, challenge.problem, challenge.outcomes),
         date=challenge.published_at or challenge.created_at,
         language=challenge.language, sectors=challenge.sectors, countries=[challenge.organisation.country],
-        **visibility,
+        stamp=version_stamp(challenge.updated_at, challenge.organisation.updated_at), **visibility,
     )
 
 
@@ -66,7 +85,8 @@ def organisation_document(organisation, **visibility):
     return Document(
         kind="organisation", id=organisation.id, key=organisation.key, title=organisation.name,
         body=organisation.description, date=organisation.created_at, sectors=organisation.sectors,
-        countries=[organisation.country], **visibility,
+        countries=[organisation.country], stamp=version_stamp(organisation.updated_at, organisation.updated_at),
+        **visibility,
     )
 
 

@@ -46,13 +46,18 @@ def _collect(session, _context):
             pending.add(ref)
 
 
+# SQLAlchemy sends these events for savepoints too; only the outermost transaction's end counts. (Changes
+# kept after a savepoint was rolled back are re-read from the database, so keeping them is harmless.)
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
-    session.info.pop(PENDING_KEY, None)
+    if not session.in_nested_transaction():
+        session.info.pop(PENDING_KEY, None)
 
 
 @event.listens_for(Session, "after_commit")
 def _index_committed(session):
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(PENDING_KEY, None)
     if not pending or not has_app_context() or session.info.get("search_session"):
         return

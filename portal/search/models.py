@@ -25,6 +25,7 @@ class SearchDocument(db.Model):
     trl = db.Column(db.String(2), nullable=False)
     date = db.Column(UTCDateTime, nullable=False)
     terms = db.Column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=False)
+    stamp = db.Column(db.String(80), nullable=False, server_default="")  # see documents.version_stamp
 
     __table_args__ = (db.Index("ix_search_documents_terms", "terms", postgresql_using="gin"),)
 

@@ -105,7 +105,7 @@ def _row(document):
         "organisation_id": document.organisation_id, "language": document.language,
         "sectors": "," + ",".join(document.sectors) + ",", "countries": "," + ",".join(document.countries) + ",",
         "trl": str(document.trl) if document.trl else "", "date": document.date,
-        "terms": tsvector_literal(document),
+        "terms": tsvector_literal(document), "stamp": document.stamp,
     }
 
 
@@ -203,9 +203,9 @@ class PostgresBackend(SearchBackend):
         self._copy_postings(connection, [(document.kind, term, document.id, impact) for document in documents
                                          if document.public for term, impact in impacts(document).items()])
 
-    def refs(self):
+    def stamps(self):
         with self.engine.connect() as connection:
-            return set(connection.scalars(select(TABLE.c.ref)))
+            return dict(connection.execute(select(TABLE.c.ref, TABLE.c.stamp)).all())
 
     def document_frequencies(self, kind, terms):
         terms = list(terms)

@@ -4,7 +4,6 @@ import os
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access import is_admin
@@ -12,7 +11,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..visibility import organisation_of
 from .backend import FACETS, SORTS, SearchQuery, get_backend
-from .documents import KINDS, MODELS, all_documents
+from .documents import KINDS, all_documents, database_stamps
 from .indexing import stale_marker
 
 log = logging.getLogger(__name__)
@@ -30,17 +29,10 @@ def rebuild_index():
     return len(documents)
 
 
-def _database_refs():
-    refs = set()
-    for kind in KINDS:
-        model = MODELS[kind]
-        refs |= {f"{kind}:{id}" for id in db.session.scalars(select(model.id))}
-    return refs
-
-
 def ensure_index():
     """Rebuild the index when it is missing, unreadable, of an older layout, marked stale or out of step
-    with the database.
+    with the database: a record missing, gone or of another version (a process killed between a commit
+    and its index update leaves that behind).
 
     The full comparison runs once per process; afterwards indexing keeps it in step.
     """
@@ -49,7 +41,7 @@ def ensure_index():
     try:
         backend = get_backend()
         current = (not os.path.exists(stale_marker()) and not backend.outdated()
-                   and backend.refs() == _database_refs())
+                   and backend.stamps() == database_stamps(db.session))
     except Exception:
         log.exception("search index unreadable; rebuilding")
         current = False

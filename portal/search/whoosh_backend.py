@@ -25,7 +25,7 @@ from .querying import plan
 LOCK_TIMEOUT_SECONDS = 60
 # The index's layout: change it with the schema or the analysis, and every index made before is
 # rebuilt from the database when next used (Whoosh keeps the schema an index was created with).
-FORMAT = "4"
+FORMAT = "5"
 FORMAT_FILE = "cocity-format"
 TOC_FILE = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents, one a generation
 
@@ -33,6 +33,7 @@ TOC_FILE = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents, one a 
 def schema():
     return Schema(
         ref=ID(stored=True, unique=True, sortable=True),
+        stamp=ID(stored=True, sortable=True),
         kind=ID(stored=True),
         id=STORED(),
         key=STORED(),
@@ -52,7 +53,7 @@ def schema():
 def fields(document):
     """A Document as Whoosh fields."""
     return {
-        "ref": document.ref, "kind": document.kind, "id": document.id, "key": document.key,
+        "ref": document.ref, "stamp": document.stamp, "kind": document.kind, "id": document.id, "key": document.key,
         "title": document.title, "body": document.body, "grams": f"{document.title}\n{document.body}",
         "public": "1" if document.public else "0", "organisation_id": str(document.organisation_id),
         "language": document.language, "sectors": ",".join(document.sectors),
@@ -184,16 +185,16 @@ class WhooshBackend(SearchBackend):
                     newest = (int(found[1]), status.st_ino, status.st_mtime_ns)
         return newest
 
-    def refs(self):
+    def stamps(self):
         with self._searcher() as searcher:
-            refs = set()
+            stamps = {}
             for reader, _offset in searcher.reader().leaf_readers():
-                values = list(reader.column_reader("ref"))
-                deleted = reader.segment().deleted_docs() if reader.has_deletions() else ()
-                for doc in deleted:
-                    values[doc] = None
-                refs.update(value for value in values if value is not None)
-            return refs
+                deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
+                for doc, (ref, stamp) in enumerate(zip(reader.column_reader("ref"), reader.column_reader("stamp"),
+                                                       strict=True)):
+                    if doc not in deleted:
+                        stamps[ref] = stamp
+            return stamps
 
     def document_frequencies(self, kind, terms):
         """(numbers of public records of `kind`, all and in Korean; {term: how many of them hold it in the

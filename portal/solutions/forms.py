@@ -1,10 +1,10 @@
 """Solution forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import CommaListField, options, sector_field
+from ..forms import CommaListField, WholeNumberField, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 TRL_CHOICES = [(str(level), str(level)) for level in range(1, 10)]
@@ -19,7 +19,7 @@ class SolutionForm(FlaskForm):
     title_ko = StringField(_l("Title (Korean)"))
     summary_ko = TextAreaField(_l("Summary (Korean)"))
     sectors = sector_field()
-    trl = IntegerField(
+    trl = WholeNumberField(
         _l("Technology readiness level (1–9)"),
         validators=[InputRequired(), NumberRange(1, 9, message=_l("Must be a whole number from 1 to 9."))],
     )

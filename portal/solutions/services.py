@@ -6,7 +6,7 @@ from ..access import is_admin, is_member, is_member_of_kind, require, require_me
 from ..audit.services import record
 from ..errors import Invalid
 from ..extensions import db
-from ..keys import get_by_key, get_visible_by_key, unique_key
+from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..organisations.models import Organisation
 from ..validation import (
     check_countries,
@@ -72,10 +72,9 @@ def create(actor, data):
     organisation = require_can_create(actor)
     if errors := validate(data):
         raise Invalid(errors)
-    solution = Solution(organisation=organisation, key=unique_key(Solution, data["title"], "sol-"))
+    solution = Solution(organisation=organisation)
     apply(solution, data)
-    db.session.add(solution)
-    db.session.flush()
+    add_with_unique_key(solution, data["title"], "sol-")
     record(actor, "solution.created", solution)
     return solution
 
