@@ -192,6 +192,7 @@ def test_retries_back_off_and_end_on_the_admin_page_which_can_send_again(app, cl
     assert run_deliverer(app, now=utcnow() + timedelta(minutes=10))["failed"] == 1
     assert statuses(app) == ["failed"]
     login(world["admin"])
+    assert 'href="/admin/mail"' in client.get("/admin/users").get_data(as_text=True)
     page = client.get("/admin/mail").get_data(as_text=True)
     assert "someone@example.org" in page and "3 attempts" in page and "Connection refused" in page
     smtp.start()

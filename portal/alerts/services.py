@@ -99,9 +99,10 @@ def notify_new_challenge(challenge):
     for alert in alerts:
         if alert.user_id not in already and matches(alert, challenge, challenge_terms):
             already.add(alert.user_id)
-            sent += notify(alert.user, "alert_match", challenge, app_path("challenges.show", key=challenge.key),
-                           title=challenge.title, title_ko=challenge.title_ko,
-                           organisation=challenge.organisation.name, query=alert.query, sector=alert.sector) is not None
+            notification = notify(alert.user, "alert_match", challenge, app_path("challenges.show", key=challenge.key),
+                                  title=challenge.title, title_ko=challenge.title_ko,
+                                  organisation=challenge.organisation.name, query=alert.query, sector=alert.sector)
+            sent += notification is not None
     return sent
 
 
