@@ -226,6 +226,8 @@ def test_only_members_of_a_verified_organisation_may_invite(app, client, login, 
         db.session.commit()
         key, member_id = pending.key, member.id
     login(member_id)
+    page = client.get(f"/organisations/{key}/members").get_data(as_text=True)
+    assert "once an administrator has verified" in page and "Send invitation" not in page
     response = client.post(f"/organisations/{key}/members", data={"email": "target@example.org"})
     assert response.status_code == 422
     assert "once an administrator has verified" in response.get_data(as_text=True)
