@@ -30,17 +30,19 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_extensions(app)
     configure_blueprints(app)
+    configure_subscriptions(app)
     configure_cli(app)
     return app
 
 
 def configure_extensions(app):
     from .accounts.views import configure_login
-    from .alerts.views import configure_alerts
     from .database import configure_database
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
     from .i18n import configure_i18n
+    from .mail.views import configure_mail
+    from .notifications.views import configure_notifications
     from .search import indexing, models  # noqa: F401 (feeds the index after each commit; its table)
     from .security import configure_security
 
@@ -49,7 +51,8 @@ def configure_extensions(app):
     csrf.init_app(app)
     bootstrap.init_app(app)
     configure_login(app)
-    configure_alerts(app)
+    configure_notifications(app)
+    configure_mail(app)
     configure_i18n(app)
     register_error_handlers(app)
 
@@ -59,6 +62,7 @@ def configure_blueprints(app):
     from .accounts.views import bp as accounts
     from .alerts.views import bp as alerts
     from .challenges.views import bp as challenges
+    from .mail.views import admin_bp as mail_admin
     from .main.views import bp as main
     from .organisations.views import admin_bp as organisations_admin
     from .organisations.views import bp as organisations
@@ -66,8 +70,17 @@ def configure_blueprints(app):
     from .solutions.views import bp as solutions
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search, alerts):
+                      solutions, challenges, search, alerts, mail_admin):
         app.register_blueprint(blueprint)
+
+
+def configure_subscriptions(app):
+    """Connect, for this app, each domain that listens to the signals it reacts to (portal/signals.py)."""
+    from .alerts.services import subscribe as alerts_subscribe
+    from .notifications.services import subscribe as notifications_subscribe
+
+    alerts_subscribe(app)
+    notifications_subscribe(app)
 
 
 def configure_cli(app):

@@ -1,6 +1,7 @@
 """Command-line interface: `flask --app app COMMAND`."""
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -130,3 +131,21 @@ def register_commands(app):
             db.session.rollback()
             fail(str(error))
         click.echo(f"administrator {email} created")
+
+    @app.cli.command("deliver-mail")
+    @click.option("--loop", is_flag=True, help="Keep delivering, checking every few seconds, until stopped.")
+    @click.option("--interval", type=click.IntRange(1, 3600), default=5, show_default=True,
+                  help="Seconds between checks with --loop.")
+    def deliver_mail(loop, interval):
+        """Send queued mail that is due, retrying failed attempts later."""
+        from .mail.services import deliver
+
+        require_current_schema()
+        while True:
+            outcome = deliver()
+            if any(outcome.values()) or not loop:
+                click.echo(f"{outcome['sent']} sent, {outcome['queued']} to retry later, "
+                           f"{outcome['failed']} failed for good")
+            if not loop:
+                return
+            time.sleep(interval)

@@ -1,6 +1,7 @@
 """Configuration defaults; the environment overrides them (see DESIGN.md)."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -47,12 +48,16 @@ def load(app, overrides=None):
         LOGIN_MAX_FAILURES_PER_ADDRESS=30,
         PASSWORD_RESET_MAX_AGE=3600,
         INVITATION_DAYS=14,
+        INVITATIONS_PER_DAY=20,  # per organisation, so a member cannot turn the portal into a mailer
         MAIL_SERVER=os.environ.get("PORTAL_MAIL_SERVER"),
         MAIL_PORT=int(os.environ.get("PORTAL_MAIL_PORT", "587")),
         MAIL_USERNAME=os.environ.get("PORTAL_MAIL_USERNAME"),
         MAIL_PASSWORD=os.environ.get("PORTAL_MAIL_PASSWORD"),
         MAIL_USE_TLS=os.environ.get("PORTAL_MAIL_USE_TLS", "1") == "1",
         MAIL_SENDER=os.environ.get("PORTAL_MAIL_SENDER", "CoCity <no-reply@cocity.example>"),
+        MAIL_MAX_ATTEMPTS=8,
+        MAIL_RETRY_SECONDS=60,  # doubled after every failed attempt
+        MAIL_CLAIM_MINUTES=15,  # a message "sending" longer than this was interrupted
         PAGE_SIZE=20,
         PROXY_HOPS=int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
     )
@@ -66,8 +71,29 @@ def load(app, overrides=None):
             )
         secret = "development-only-secret"
     config["SECRET_KEY"] = secret
+    configure_base_url(app, overrides.get("BASE_URL") or os.environ.get("PORTAL_BASE_URL"))
     if "SESSION_COOKIE_SECURE" not in overrides:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or config.get("TESTING"))
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers queue behind each other instead of failing at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+
+def configure_base_url(app, base_url):
+    """Set BASE_URL, the public address links in mail are built from, and refuse requests for other hosts."""
+    config = app.config
+    local = app.debug or config.get("TESTING")
+    if not base_url:
+        if not local:
+            raise ConfigError("PORTAL_BASE_URL is not set: set it to the portal's public address, "
+                              "for example https://cocity.example.org.")
+        base_url = "http://localhost" if config.get("TESTING") else "http://127.0.0.1:5000"
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PORTAL_BASE_URL must be an http(s) address such as https://cocity.example.org, "
+                          f"not {base_url!r}.")
+    config["BASE_URL"] = base_url.rstrip("/")
+    config["PREFERRED_URL_SCHEME"] = parts.scheme
+    if "TRUSTED_HOSTS" not in config or config["TRUSTED_HOSTS"] is None:
+        # Host headers are the client's to choose; only the portal's own name is served.
+        config["TRUSTED_HOSTS"] = [parts.hostname] + (["127.0.0.1", "localhost"] if local else [])

@@ -3,7 +3,7 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -81,6 +81,11 @@ def register_error_handlers(app):
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return error_page(400, _("The form has expired or came from another site. Reload the page and try again."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # No page links can be built for a host the portal does not serve (TRUSTED_HOSTS): plain text.
+        return _("This address is not served here."), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -25,6 +25,7 @@ BASE_CONFIG = {
     "PASSWORD_HASH_TIME_COST": 1,
     "PASSWORD_HASH_MEMORY_KIB": 1024,
     "SECRET_KEY": "test-secret",
+    "BASE_URL": "http://localhost",  # the test client's host; mailed links start with it
 }
 
 

@@ -109,6 +109,8 @@ CASES = [
     Case("challenges.remove_consultant", "POST", "/challenges/{challenge}/consultants/{consultancy_id}/remove",
          "302 403 403 302 403 403 403"),
     Case("challenges.change_status", "POST", "/challenges/{challenge}/close", "302 403 403 302 403 403 302"),
+    Case("mail_admin.failed", "GET", "/admin/mail", "302 403 403 403 403 403 200"),
+    Case("mail_admin.requeue", "POST", "/admin/mail/999999/requeue", "302 403 403 403 403 403 404"),
 ]
 
 

@@ -8,6 +8,7 @@ from portal.accounts.models import LoginFailure, User
 from portal.extensions import db
 from portal.organisations.models import Organisation
 
+from . import factories
 from .conftest import build_app
 from .factories import PASSWORD
 
@@ -195,7 +196,8 @@ def test_invitation_lets_a_colleague_join(app, client, world, login, outbox):
     response = client.post("/organisations/alpha-sensing/members", data={"email": "new.colleague@example.org"})
     assert response.status_code == 302
     (message,) = outbox()
-    assert "Alpha Sensing" in message["Subject"]
+    assert message["Subject"] == "An invitation to join an organisation on CoCity"
+    assert "Organisation: “Alpha Sensing”" in message.get_content()
     link = re.search(r"http://localhost(/invitations/\S+)", message.get_content()).group(1)
     client.post("/logout")
     page = client.get(link).get_data(as_text=True)
@@ -216,6 +218,55 @@ def test_invitation_to_someone_with_an_account_is_refused(client, world, login, 
     assert response.status_code == 422
     assert "accounts belong to one organisation" in response.get_data(as_text=True)
     assert outbox() == []
+
+
+def test_only_members_of_a_verified_organisation_may_invite(app, client, login, outbox):
+    with app.test_request_context():
+        pending = factories.organisation("company", verified=False, name="Your account is locked")
+        member = factories.user(pending)
+        db.session.commit()
+        key, member_id = pending.key, member.id
+    login(member_id)
+    page = client.get(f"/organisations/{key}/members").get_data(as_text=True)
+    assert "once an administrator has verified" in page and "Send invitation" not in page
+    response = client.post(f"/organisations/{key}/members", data={"email": "target@example.org"})
+    assert response.status_code == 422
+    assert "once an administrator has verified" in response.get_data(as_text=True)
+    assert outbox() == []
+
+
+def test_invitations_are_limited_per_organisation_and_day(app, client, world, login, outbox):
+    app.config["INVITATIONS_PER_DAY"] = 3
+    login(world["company"])
+    for number in range(3):
+        response = client.post("/organisations/alpha-sensing/members", data={"email": f"p{number}@example.org"})
+        assert response.status_code == 302
+    response = client.post("/organisations/alpha-sensing/members", data={"email": "p3@example.org"})
+    assert response.status_code == 422
+    assert "3 invitations in the last 24 hours" in response.get_data(as_text=True)
+    assert len(outbox()) == 3
+
+
+def test_names_people_chose_never_reach_a_mail_header(app, client, world, login, outbox):
+    name = "Alpha\u2028Subject: Your account is locked\u0085Bcc: all@example.org\u2029\u202e"
+    with app.test_request_context():
+        organisation = db.session.get(Organisation, world["company_org"])
+        organisation.name = name
+        db.session.get(User, world["company"]).name = "Mallory\u2028From: admin@cocity.example"
+        db.session.commit()
+    login(world["company"])
+    for email in ("one@example.org", "two@example.org"):
+        response = client.post("/organisations/alpha-sensing/members", data={"email": email})
+        assert response.status_code == 302
+    messages = outbox()
+    assert [message["To"] for message in messages] == ["one@example.org", "two@example.org"]
+    for message in messages:
+        assert message["Subject"] == "An invitation to join an organisation on CoCity"
+        assert message["From"] == app.config["MAIL_SENDER"]
+        assert message["Bcc"] is None
+        body = message.get_content()
+        assert "Organisation: “Alpha Subject: Your account is locked Bcc: all@example.org”" in body
+        assert "Invited by: “Mallory From: admin@cocity.example” <company@example.org>" in body
 
 
 def test_admin_deactivation_logs_the_user_out(app, client, world, login):

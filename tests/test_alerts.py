@@ -1,9 +1,10 @@
 """Alerts: a company saves a search or follows a sector and is told when a new challenge matches."""
 import json
 
-from portal.alerts.models import Alert, Notification
+from portal.alerts.models import Alert
 from portal.challenges.models import Challenge
 from portal.extensions import db
+from portal.notifications.models import Notification
 from portal.organisations.models import Organisation
 
 from . import factories
@@ -12,8 +13,8 @@ from .test_challenges import FORM as CHALLENGE_FORM
 
 def notified_titles(app, user_id):
     with app.app_context():
-        rows = db.session.query(Notification).filter_by(user_id=user_id).all()
-        return sorted(row.challenge.title for row in rows)
+        rows = db.session.query(Notification).filter_by(user_id=user_id, kind="alert_match").all()
+        return sorted(db.session.get(Challenge, row.record_id).title for row in rows)
 
 
 def publish(app, client, login, world, **fields):

@@ -96,3 +96,36 @@ def test_sqlite_read_then_write_transactions_do_not_fail_under_concurrency(app, 
     with app.app_context():
         assert db.session.query(LoginFailure).count() == 160
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_alert_notifications_become_general_notifications(empty_database):
+    from portal.alerts.services import create_alert
+    from portal.notifications.models import Notification
+    from portal.notifications.services import describe
+
+    from . import factories
+
+    app = fresh_app(empty_database)
+    with app.app_context():
+        upgrade()
+        with app.test_request_context():
+            city = factories.organisation("city", name="Migrating City")
+            challenge = factories.challenge(city, title="Flood sensors for alleys")
+            company = factories.user(factories.organisation("company"))
+            alert = create_alert(company, "flood")
+            ids = {"user": company.id, "challenge": challenge.id, "alert": alert.id, "key": challenge.key}
+            db.session.commit()
+        downgrade(revision="0006")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO notifications (user_id, challenge_id, alert_id, created_at) "
+                "VALUES (:user, :challenge, :alert, CURRENT_TIMESTAMP)"), ids)
+        upgrade()
+        with app.test_request_context():
+            (notification,) = db.session.scalars(db.select(Notification)).all()
+            assert (notification.user_id, notification.kind, notification.record_id, notification.link) == (
+                ids["user"], "alert_match", ids["challenge"], f"/challenges/{ids['key']}")
+            assert notification.params["query"] == "flood"
+            assert describe(notification) == "“Flood sensors for alleys” by Migrating City matches your alert"
+        db.session.remove()
+        db.engine.dispose()

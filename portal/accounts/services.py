@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,8 +19,10 @@ from ..access import is_admin, is_authenticated, require
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..links import public_url
 from ..model_types import utcnow
 from ..organisations import services as organisation_services
+from ..organisations.models import Organisation
 from ..validation import check_email, check_text, check_timezone
 from .models import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, Invitation, LoginFailure, User, UserSession
 
@@ -245,13 +247,25 @@ def _token_hash(token):
 
 
 def invite(actor, email):
-    """Invite `email` to the actor's organisation and email them a link."""
+    """Invite `email` to the actor's verified organisation and email them a link."""
     require(is_authenticated(actor) and actor.organisation is not None)
+    organisation = actor.organisation
+    if not organisation.is_verified:
+        raise Invalid({"email": _l("You can invite colleagues once an administrator has verified %(name)s.",
+                                   name=organisation.name)})
     if message := check_email(email):
         raise Invalid({"email": message})
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise Invalid({"email": _l("This person has an account already; accounts belong to one organisation.")})
+    limit = current_app.config["INVITATIONS_PER_DAY"]
+    # Lock the organisation's row so concurrent invitations count one after another.
+    db.session.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
+    sent = db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.organisation_id == organisation.id, Invitation.created_at > utcnow() - timedelta(days=1)))
+    if sent >= limit:
+        raise Invalid({"email": _l("%(name)s has sent %(n)d invitations in the last 24 hours, the most it may; "
+                                   "try again tomorrow.", name=organisation.name, n=limit)})
     token = secrets.token_urlsafe(32)
     days = current_app.config["INVITATION_DAYS"]
     invitation = Invitation(
@@ -259,14 +273,11 @@ def invite(actor, email):
         invited_by=actor, expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    link = public_url("accounts.accept_invitation", token=token)
     with force_locale(actor.locale):
-        mail.queue(
-            db.session, email,
-            _("%(name)s invites you to %(organisation)s on CoCity",
-              name=actor.name, organisation=actor.organisation.name),
-            render_template("email/invitation.txt", invitation=invitation, link=link, days=days),
-        )
+        # Subject and sender are the portal's own words; names people chose appear only in the body.
+        mail.queue(db.session, email, _("An invitation to join an organisation on CoCity"),
+                   render_template("email/invitation.txt", invitation=invitation, link=link, days=days))
     record(actor, "organisation.invited", actor.organisation, email=email)
     return invitation
 
@@ -325,7 +336,7 @@ def request_password_reset(email):
     if user is None or not user.active:
         return
     token = _reset_serializer().dumps({"u": user.id, "h": _hash_fingerprint(user)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = public_url("accounts.reset_password", token=token)
     with force_locale(user.locale):
         mail.queue(
             db.session, user.email, _("Reset your CoCity password"),

@@ -9,6 +9,8 @@ from ..errors import Invalid
 from ..extensions import db, login_manager
 from ..forms import apply_errors, country_options, options, validate_with
 from ..i18n import timezone_choices
+from ..notifications import forms as notification_forms
+from ..notifications import services as notifications
 from ..web import client_address, form_page, page_arg, safe_next
 from . import services
 from .forms import (
@@ -111,6 +113,18 @@ def logout():
 def preferences():
     form = PreferencesForm(obj=current_user)
     form.timezone.choices = options(timezone_choices())
+    channels = notification_forms.channels_form(notifications.preferences(current_user))
+    if notification_forms.submitted(channels):
+        if channels.validate():
+            try:
+                notifications.set_preferences(current_user, notification_forms.chosen(channels))
+            except Invalid as error:
+                apply_errors(channels, error.errors)
+            else:
+                flash(_("Your notification settings are saved."), "success")
+                return redirect(url_for("accounts.preferences", _anchor="notifications"))
+        return render_template("accounts/preferences.html", form=form, channels=channels,
+                               title=_("Your account")), 422
     if form.validate_on_submit():
         try:
             services.update_preferences(current_user, form.locale.data, form.timezone.data)
@@ -119,7 +133,7 @@ def preferences():
         else:
             flash(_("Your preferences are saved."), "success")
             return redirect(url_for("accounts.preferences"))
-    return form_page("accounts/preferences.html", form, title=_("Your account"))
+    return form_page("accounts/preferences.html", form, channels=channels, title=_("Your account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,18 +1,22 @@
 """Alerts: saved searches and followed sectors, checked whenever a challenge becomes public."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from .. import signals
 from ..access import is_authenticated, is_member_of_kind, require, require_member_of_kind
 from ..accounts.models import User
+from ..challenges.models import Challenge
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..links import app_path
 from ..model_types import utcnow
+from ..notifications.services import notified_users, notify
 from ..organisations.models import Organisation
 from ..search.analysis import gram_analyzer, terms, text_analyzer
 from ..search.querying import plan
 from ..taxonomy import SECTORS
 from ..validation import check_text
-from .models import QUERY_MAX, Alert, Notification
+from .models import QUERY_MAX, Alert
 
 MAX_ALERTS = 50
 _TEXT, _GRAMS = text_analyzer(), gram_analyzer()
@@ -85,33 +89,32 @@ def notify_new_challenge(challenge):
     if challenge.phase(utcnow()) not in ("open", "upcoming") or not challenge.is_visible_to(None):
         return 0
     challenge_terms = _challenge_terms(challenge)
-    already = set(db.session.scalars(select(Notification.user_id).where(Notification.challenge_id == challenge.id)))
+    already = notified_users("alert_match", challenge)
     alerts = db.session.scalars(
         select(Alert).join(User, Alert.user_id == User.id).join(Organisation, User.organisation_id == Organisation.id)
         .where(User.active.is_(True), Organisation.kind == "company").order_by(Alert.id)).all()
     sent = 0
     for alert in alerts:
         if alert.user_id not in already and matches(alert, challenge, challenge_terms):
-            db.session.add(Notification(user_id=alert.user_id, challenge_id=challenge.id, alert_id=alert.id))
             already.add(alert.user_id)
-            sent += 1
+            notification = notify(alert.user, "alert_match", challenge, app_path("challenges.show", key=challenge.key),
+                                  title=challenge.title, title_ko=challenge.title_ko,
+                                  organisation=challenge.organisation.name, query=alert.query, sector=alert.sector)
+            sent += notification is not None
     return sent
 
 
-def notifications(user, limit=100):
-    require(is_authenticated(user))
-    return db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                              .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
+def _challenge_published(_app, challenge, **_data):
+    notify_new_challenge(challenge)
 
 
-def unread_count(user):
-    if not is_authenticated(user):
-        return 0
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+def _organisation_verified(_app, organisation, **_data):
+    # Its challenges become public only now.
+    for challenge in db.session.scalars(select(Challenge).where(Challenge.organisation_id == organisation.id)):
+        notify_new_challenge(challenge)
 
 
-def mark_all_read(user):
-    require(is_authenticated(user))
-    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-                       .values(read_at=utcnow()))
+def subscribe(app):
+    """Listen, for `app`, to the announcements that can make a challenge public."""
+    signals.challenge_published.connect(_challenge_published, sender=app)
+    signals.organisation_verified.connect(_organisation_verified, sender=app)

@@ -1,9 +1,10 @@
-"""Alert and notification pages."""
+"""Alert pages, and the notifications page they lead to."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import Invalid
+from ..notifications import services as notifications_services
 from ..taxonomy import SECTORS
 from ..web import safe_next
 from . import services
@@ -43,20 +44,13 @@ def delete(alert_id):
 @bp.route("/notifications")
 @login_required
 def notifications():
-    return render_template("alerts/notifications.html", notifications=services.notifications(current_user),
+    return render_template("notifications/index.html",
+                           notifications=notifications_services.notifications(current_user),
                            can_set_alerts=services.can_set_alerts(current_user), title=_("Notifications"))
 
 
 @bp.route("/notifications/read", methods=["POST"])
 @login_required
 def mark_read():
-    services.mark_all_read(current_user)
+    notifications_services.mark_all_read(current_user)
     return redirect(url_for("alerts.notifications"))
-
-
-def configure_alerts(app):
-    """Every page's header shows the number of unread notifications."""
-
-    @app.context_processor
-    def unread_notifications():
-        return {"unread_notifications": services.unread_count(current_user)}

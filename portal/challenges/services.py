@@ -7,13 +7,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
-from ..alerts.services import notify_new_challenge
 from ..audit.services import record
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..model_types import utcnow
 from ..organisations.models import Organisation
+from ..signals import announce, challenge_published
 from ..validation import (
     check_amount,
     check_currency,
@@ -201,7 +201,7 @@ def publish(actor, challenge):
     challenge.status = Challenge.PUBLISHED
     challenge.published_at = utcnow()
     record(actor, "challenge.published", challenge)
-    notify_new_challenge(challenge)
+    announce(challenge_published, challenge=challenge)
     return challenge
 
 

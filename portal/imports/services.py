@@ -8,7 +8,6 @@ import sys
 
 from sqlalchemy import select
 
-from ..alerts.services import notify_new_challenge
 from ..audit.services import record
 from ..challenges import services as challenges
 from ..challenges.models import Challenge
@@ -16,6 +15,7 @@ from ..extensions import db
 from ..model_types import utcnow
 from ..organisations import services as organisations
 from ..organisations.models import Organisation
+from ..signals import announce, challenge_published
 from ..solutions import services as solutions
 from ..solutions.models import Solution
 from ..validation import check_key
@@ -227,7 +227,7 @@ def load(lists, actor=None):
 
     db.session.flush()
     for challenge in newly_public:
-        notify_new_challenge(challenge)
+        announce(challenge_published, challenge=challenge)
     changed = sum(c["created"] + c["updated"] for c in report.values())
     if changed:
         record(actor, "import.loaded", None, report=report)

@@ -9,6 +9,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..model_types import utcnow
+from ..signals import announce, organisation_rejected, organisation_verified
 from ..taxonomy import default_timezone
 from ..validation import (
     check_country,
@@ -138,11 +139,7 @@ def verify(actor, organisation_id):
     organisation.rejection_reason = ""
     organisation.verified_at = utcnow()
     record(actor, "organisation.verified", organisation)
-    from ..alerts.services import notify_new_challenge  # challenges depend on organisations, not back
-    from ..challenges.models import Challenge
-
-    for challenge in db.session.scalars(select(Challenge).where(Challenge.organisation_id == organisation.id)):
-        notify_new_challenge(challenge)
+    announce(organisation_verified, organisation=organisation, actor=actor)
     return organisation
 
 
@@ -156,6 +153,7 @@ def reject(actor, organisation_id, reason):
     organisation.rejection_reason = reason.strip()
     organisation.verified_at = None
     record(actor, "organisation.rejected", organisation, reason=reason.strip())
+    announce(organisation_rejected, organisation=organisation, actor=actor, reason=organisation.rejection_reason)
     return organisation
 
 

@@ -1,0 +1,25 @@
+"""What happened in a domain, announced for whoever listens.
+
+A domain's services send these after they changed the records (in the same
+transaction, before the commit), with the application as sender; listeners are
+connected per application in create_app (each listening domain's subscribe(app)). A new
+domain declares its signals here and needs no changes in the domains that
+react to them.
+"""
+from blinker import Namespace
+from flask import current_app
+
+_signals = Namespace()
+
+# sender: the app; organisation=, actor=
+organisation_verified = _signals.signal("organisation-verified")
+# sender: the app; organisation=, actor=, reason=
+organisation_rejected = _signals.signal("organisation-rejected")
+# sender: the app; challenge= (published now, or imported as published)
+challenge_published = _signals.signal("challenge-published")
+# The domains that come next add theirs here: proposal_submitted, tender_amended, ...
+
+
+def announce(signal, **data):
+    """Send `signal` from the current application with `data` as keyword arguments."""
+    signal.send(current_app._get_current_object(), **data)
