@@ -1,9 +1,10 @@
-"""Command-line interface: `flask --app app COMMAND`."""
+"""Command-line interface: `cocity COMMAND`, or `flask --app app COMMAND` in a checkout."""
 import json
 import sys
 from pathlib import Path
 
 import click
+from flask.cli import FlaskGroup
 
 from .database import UPGRADE_COMMAND, schema_is_current
 from .extensions import db
@@ -14,6 +15,20 @@ def fail(message):
     """Print a one-line error and exit non-zero."""
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+def create_command_app():
+    """The app for commands: one that lacks a required setting still runs the commands that do not need it."""
+    from . import create_app
+    from .config import ConfigError
+
+    try:
+        return create_app(require_settings=False)
+    except ConfigError as error:
+        fail(str(error))
+
+
+main = FlaskGroup(create_app=create_command_app, help="CoCity's commands; `cocity COMMAND --help` says more.")
 
 
 def require_current_schema():

@@ -7,6 +7,22 @@ class ConfigError(RuntimeError):
     """The configuration cannot run the portal safely."""
 
 
+# Settings the portal cannot serve without outside debug mode and tests, with what to do about each.
+REQUIRED_SETTINGS = {
+    "SECRET_KEY": "PORTAL_SECRET_KEY is not set: set it to a long random string "
+                  "(python3 -c 'import secrets; print(secrets.token_hex(32))').",
+}
+
+
+def whole_number(variable, default):
+    """The environment variable `variable` as a whole number, or ConfigError naming it."""
+    value = os.environ.get(variable, default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{variable} must be a whole number, not {value!r}.") from None
+
+
 def database_url(instance_path: str) -> str:
     """The SQLAlchemy URL: DATABASE_URL if set, else SQLite in the instance folder."""
     url = os.environ.get("DATABASE_URL")
@@ -48,22 +64,17 @@ def load(app, overrides=None):
         PASSWORD_RESET_MAX_AGE=3600,
         INVITATION_DAYS=14,
         MAIL_SERVER=os.environ.get("PORTAL_MAIL_SERVER"),
-        MAIL_PORT=int(os.environ.get("PORTAL_MAIL_PORT", "587")),
+        MAIL_PORT=whole_number("PORTAL_MAIL_PORT", "587"),
         MAIL_USERNAME=os.environ.get("PORTAL_MAIL_USERNAME"),
         MAIL_PASSWORD=os.environ.get("PORTAL_MAIL_PASSWORD"),
         MAIL_USE_TLS=os.environ.get("PORTAL_MAIL_USE_TLS", "1") == "1",
         MAIL_SENDER=os.environ.get("PORTAL_MAIL_SENDER", "CoCity <no-reply@cocity.example>"),
         PAGE_SIZE=20,
-        PROXY_HOPS=int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
+        PROXY_HOPS=whole_number("PORTAL_PROXY_HOPS", "0"),
     )
     config.update(overrides)
     secret = overrides.get("SECRET_KEY") or os.environ.get("PORTAL_SECRET_KEY")
-    if not secret:
-        if not (app.debug or config.get("TESTING")):
-            raise ConfigError(
-                "PORTAL_SECRET_KEY is not set: set it to a long random string "
-                "(python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
+    if not secret and (app.debug or config.get("TESTING")):
         secret = "development-only-secret"
     config["SECRET_KEY"] = secret
     if "SESSION_COOKIE_SECURE" not in overrides:
@@ -71,3 +82,17 @@ def load(app, overrides=None):
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers queue behind each other instead of failing at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+
+def missing_settings(app):
+    """What to do about each required setting that `app` lacks, outside debug mode and tests."""
+    if app.debug or app.config.get("TESTING"):
+        return []
+    return [advice for name, advice in REQUIRED_SETTINGS.items() if not app.config.get(name)]
+
+
+def require_settings(app):
+    """Raise ConfigError for the first required setting that `app` lacks."""
+    missing = missing_settings(app)
+    if missing:
+        raise ConfigError(missing[0])
