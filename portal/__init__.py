@@ -7,7 +7,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as portal_config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def web_folder(name):
+    """templates/ or static/: the copy an installed package carries, else the checkout's top-level folder."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
 
 
 def create_app(test_config=None, *, require_settings=True):
@@ -22,8 +28,8 @@ def create_app(test_config=None, *, require_settings=True):
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=False,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(web_folder("templates")),
+        static_folder=str(web_folder("static")),
     )
     portal_config.load(app, test_config)
     if require_settings:
