@@ -256,7 +256,7 @@ class SharedWorld:
         self.app = None
         self.wrote = False
 
-    def current_app(self):
+    def app_for_next_row(self):
         """The app for the next row: the same one as before, unless the last row wrote."""
         if self.app is None or self.wrote:
             if self.app is not None:
@@ -339,7 +339,7 @@ def redirect_target(response):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_role_table(shared, case, persona):
-    app, refs = shared.current_app(), shared.refs
+    app, refs = shared.app_for_next_row(), shared.refs
     user_id = shared.world.get(persona)
     client = app.test_client()
     if persona != "anonymous":
