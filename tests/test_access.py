@@ -310,8 +310,10 @@ class SharedWorld:
 
     def _restore_rows(self, app):
         rows, sequences = self.rows
-        _empty_postgres(app)
         with app.app_context(), db.engine.begin() as connection:
+            # DELETE, not TRUNCATE: on tables this small it is many times faster.
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
             for table in db.metadata.sorted_tables:
                 if rows[table.name]:
                     connection.execute(table.insert(), rows[table.name])
