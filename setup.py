@@ -24,7 +24,8 @@ class BuildWithWebFiles(build_py):
             return  # an editable install runs from the checkout, which has them all
         package = Path(self.build_lib) / "portal"
         for name in WEB_FOLDERS:
-            shutil.copytree(ROOT / name, package / name, dirs_exist_ok=True)
+            shutil.rmtree(package / name, ignore_errors=True)  # a build folder left over may hold deleted files
+            shutil.copytree(ROOT / name, package / name)
         for po_path in (ROOT / "portal" / "translations").glob("*/LC_MESSAGES/messages.po"):
             with po_path.open("rb") as po_file:
                 catalog = read_po(po_file)
