@@ -1,4 +1,4 @@
-"""WSGI entry point: `flask --app app ...` and `gunicorn app:app` use it."""
-from portal import create_app
+"""`flask --app app COMMAND` in a checkout (web servers use portal.wsgi:app)."""
+from portal.cli import create_command_app
 
-app = create_app()
+app = create_command_app()

@@ -7,21 +7,35 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as portal_config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def create_app(test_config=None):
-    """Build the application; `test_config` overrides configuration (tests use it)."""
+def web_folder(name):
+    """templates/ or static/: the copy an installed package carries, else the checkout's top-level folder."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
+
+
+def create_app(test_config=None, *, require_settings=True):
+    """Build the application; `test_config` overrides configuration (tests use it).
+
+    Missing required settings (the secret key) raise ConfigError, unless `require_settings`
+    is false: commands that do not need them can then run, and the app refuses every request.
+    """
     test_config = dict(test_config or {})
     instance_path = test_config.pop("INSTANCE_PATH", None) or os.environ.get("PORTAL_INSTANCE_PATH")
     app = Flask(
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,
         instance_relative_config=False,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(web_folder("templates")),
+        static_folder=str(web_folder("static")),
     )
     portal_config.load(app, test_config)
+    if require_settings:
+        portal_config.require_settings(app)
+    else:
+        refuse_requests_while_settings_are_missing(app)
     if app.config["PROXY_HOPS"]:
         # Behind a proxy the client address comes from X-Forwarded-For; login
         # throttling counts per address, so it must see the real one.
@@ -33,6 +47,18 @@ def create_app(test_config=None):
     configure_subscriptions(app)
     configure_cli(app)
     return app
+
+
+def refuse_requests_while_settings_are_missing(app):
+    """Answer every request 500 and log why, rather than serve without a secret key."""
+    missing = portal_config.missing_settings(app)
+    if not missing:
+        return
+
+    @app.before_request
+    def refuse():
+        app.logger.error("error: %s", missing[0])
+        return "This site is not configured yet; its log says why.\n", 500, {"Content-Type": "text/plain"}
 
 
 def configure_extensions(app):

@@ -1,10 +1,12 @@
-"""Command-line interface: `flask --app app COMMAND`."""
+"""Command-line interface: `cocity COMMAND`, or `flask --app app COMMAND` in a checkout."""
+import functools
 import json
 import sys
 import time
 from pathlib import Path
 
 import click
+from flask.cli import FlaskGroup
 
 from .database import UPGRADE_COMMAND, schema_is_current
 from .extensions import db
@@ -15,6 +17,20 @@ def fail(message):
     """Print a one-line error and exit non-zero."""
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+def create_command_app():
+    """The app for commands: one that lacks a required setting still runs the commands that do not need it."""
+    from . import create_app
+    from .config import ConfigError
+
+    try:
+        return create_app(require_settings=False)
+    except ConfigError as error:
+        fail(str(error))
+
+
+main = FlaskGroup(create_app=create_command_app, help="CoCity's commands; `cocity COMMAND --help` says more.")
 
 
 def require_current_schema():
@@ -149,3 +165,20 @@ def register_commands(app):
             if not loop:
                 return
             time.sleep(interval)
+
+    for command in app.cli.commands.values():
+        command.callback = one_line_config_errors(command.callback)
+
+
+def one_line_config_errors(callback):
+    """A command that meets a missing setting (mail links need PORTAL_BASE_URL) says so in one line."""
+    from .config import ConfigError
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except ConfigError as error:
+            fail(str(error))
+
+    return run

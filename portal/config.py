@@ -8,6 +8,24 @@ class ConfigError(RuntimeError):
     """The configuration cannot run the portal safely."""
 
 
+# Settings the portal cannot serve without outside debug mode and tests, with what to do about each.
+REQUIRED_SETTINGS = {
+    "SECRET_KEY": "PORTAL_SECRET_KEY is not set: set it to a long random string "
+                  "(python3 -c 'import secrets; print(secrets.token_hex(32))').",
+    "BASE_URL": "PORTAL_BASE_URL is not set: set it to the portal's public address, "
+                "for example https://cocity.example.org.",
+}
+
+
+def whole_number(variable, default):
+    """The environment variable `variable` as a whole number, or ConfigError naming it."""
+    value = os.environ.get(variable, default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{variable} must be a whole number, not {value!r}.") from None
+
+
 def database_url(instance_path: str) -> str:
     """The SQLAlchemy URL: DATABASE_URL if set, else SQLite in the instance folder."""
     url = os.environ.get("DATABASE_URL")
@@ -50,7 +68,7 @@ def load(app, overrides=None):
         INVITATION_DAYS=14,
         INVITATIONS_PER_DAY=20,  # per organisation, so a member cannot turn the portal into a mailer
         MAIL_SERVER=os.environ.get("PORTAL_MAIL_SERVER"),
-        MAIL_PORT=int(os.environ.get("PORTAL_MAIL_PORT", "587")),
+        MAIL_PORT=whole_number("PORTAL_MAIL_PORT", "587"),
         MAIL_USERNAME=os.environ.get("PORTAL_MAIL_USERNAME"),
         MAIL_PASSWORD=os.environ.get("PORTAL_MAIL_PASSWORD"),
         MAIL_USE_TLS=os.environ.get("PORTAL_MAIL_USE_TLS", "1") == "1",
@@ -59,16 +77,11 @@ def load(app, overrides=None):
         MAIL_RETRY_SECONDS=60,  # doubled after every failed attempt
         MAIL_CLAIM_MINUTES=15,  # a message "sending" longer than this was interrupted
         PAGE_SIZE=20,
-        PROXY_HOPS=int(os.environ.get("PORTAL_PROXY_HOPS", "0")),
+        PROXY_HOPS=whole_number("PORTAL_PROXY_HOPS", "0"),
     )
     config.update(overrides)
     secret = overrides.get("SECRET_KEY") or os.environ.get("PORTAL_SECRET_KEY")
-    if not secret:
-        if not (app.debug or config.get("TESTING")):
-            raise ConfigError(
-                "PORTAL_SECRET_KEY is not set: set it to a long random string "
-                "(python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
+    if not secret and (app.debug or config.get("TESTING")):
         secret = "development-only-secret"
     config["SECRET_KEY"] = secret
     configure_base_url(app, overrides.get("BASE_URL") or os.environ.get("PORTAL_BASE_URL"))
@@ -85,8 +98,8 @@ def configure_base_url(app, base_url):
     local = app.debug or config.get("TESTING")
     if not base_url:
         if not local:
-            raise ConfigError("PORTAL_BASE_URL is not set: set it to the portal's public address, "
-                              "for example https://cocity.example.org.")
+            config["BASE_URL"] = None  # a required setting: require_settings says what to do
+            return
         base_url = "http://localhost" if config.get("TESTING") else "http://127.0.0.1:5000"
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
@@ -97,3 +110,17 @@ def configure_base_url(app, base_url):
     if "TRUSTED_HOSTS" not in config or config["TRUSTED_HOSTS"] is None:
         # Host headers are the client's to choose; only the portal's own name is served.
         config["TRUSTED_HOSTS"] = [parts.hostname] + (["127.0.0.1", "localhost"] if local else [])
+
+
+def missing_settings(app):
+    """What to do about each required setting that `app` lacks, outside debug mode and tests."""
+    if app.debug or app.config.get("TESTING"):
+        return []
+    return [advice for name, advice in REQUIRED_SETTINGS.items() if not app.config.get(name)]
+
+
+def require_settings(app):
+    """Raise ConfigError for the first required setting that `app` lacks."""
+    missing = missing_settings(app)
+    if missing:
+        raise ConfigError(missing[0])

@@ -12,7 +12,7 @@ from .extensions import db
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
-UPGRADE_COMMAND = "flask --app app db upgrade"
+UPGRADE_COMMAND = "cocity db upgrade"  # the installed command; `flask --app app db upgrade` in a checkout
 
 
 def configure_sqlite(engine):

@@ -6,6 +6,8 @@ has no request at all.
 """
 from flask import current_app
 
+from .config import REQUIRED_SETTINGS, ConfigError
+
 
 def app_path(endpoint, **values):
     """The path of a page inside the portal, such as /challenges/ch-flood."""
@@ -18,5 +20,8 @@ def public_url(endpoint, **values):
 
 
 def absolute(path):
-    """BASE_URL joined with a path from app_path."""
-    return current_app.config["BASE_URL"] + path
+    """BASE_URL joined with a path from app_path; ConfigError while BASE_URL is not set."""
+    base_url = current_app.config.get("BASE_URL")
+    if not base_url:
+        raise ConfigError(REQUIRED_SETTINGS["BASE_URL"])
+    return base_url + path

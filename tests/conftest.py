@@ -150,13 +150,14 @@ def login(app, client):
     return lambda user_id: log_in(app, client, user_id)
 
 
+def read_outbox(app):
+    """The messages `app` has sent so far, oldest first."""
+    folder = Path(app.instance_path) / "outbox"
+    files = sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns) if folder.exists() else []
+    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in files]
+
+
 @pytest.fixture
 def outbox(app):
     """outbox(): the messages the portal has sent so far, oldest first."""
-
-    def read():
-        folder = Path(app.instance_path) / "outbox"
-        files = sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns) if folder.exists() else []
-        return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in files]
-
-    return read
+    return lambda: read_outbox(app)

@@ -1,0 +1,65 @@
+"""Missing or malformed settings: one line that says what to set, never a traceback, and only where needed."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_ERROR = "error: PORTAL_SECRET_KEY is not set: set it to a long random string"
+
+
+@pytest.fixture
+def environment(tmp_path):
+    """The environment of a fresh production shell: no secret key, no debug, an empty instance folder."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("PORTAL_", "FLASK_")) and name != "DATABASE_URL"}
+    env["PORTAL_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return env
+
+
+def run(environment, *args):
+    return subprocess.run([sys.executable, "-m", *args], cwd=PROJECT_ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_help_and_commands_that_need_no_secret_key_run_without_it(environment):
+    listed = run(environment, "flask", "--app", "app", "--help")
+    assert listed.returncode == 0, listed.stderr
+    assert "create-admin" in listed.stdout and "import-json" in listed.stdout
+    assert listed.stderr == ""
+
+    upgraded = run(environment, "flask", "--app", "app", "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "Traceback" not in upgraded.stderr
+    assert (Path(environment["PORTAL_INSTANCE_PATH"]) / "portal.sqlite3").exists()
+
+
+def test_the_web_server_without_a_secret_key_stops_with_one_line(environment):
+    served = run(environment, "gunicorn", "--bind", "127.0.0.1:0", "--workers", "1", "portal.wsgi:app")
+    assert served.returncode != 0
+    assert "Traceback" not in served.stderr
+    errors = [line for line in served.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(SECRET_ERROR), served.stderr
+
+
+def test_a_malformed_setting_stops_every_command_with_one_line(environment):
+    environment["PORTAL_PROXY_HOPS"] = "two"
+    listed = run(environment, "flask", "--app", "app", "--help")
+    assert listed.returncode != 0
+    assert listed.stderr == "error: PORTAL_PROXY_HOPS must be a whole number, not 'two'.\n"
+
+
+def test_an_app_built_without_a_secret_key_refuses_every_request(tmp_path, monkeypatch):
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="PORTAL_SECRET_KEY is not set"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+    app = create_app({"INSTANCE_PATH": str(tmp_path)}, require_settings=False)
+    response = app.test_client().get("/login")
+    assert response.status_code == 500
+    assert "not configured" in response.get_data(as_text=True)
+    assert "PORTAL_SECRET_KEY" not in response.get_data(as_text=True)
