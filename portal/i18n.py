@@ -42,13 +42,23 @@ def select_timezone():
 
 def country_name(code):
     """A country's name in the current language."""
-    return Locale.parse(str(get_locale())).territories.get(code, code)
+    return _territories(str(get_locale())).get(code, code)
 
 
 def country_choices():
     """(code, name) pairs for every ISO country, sorted by name in the current language."""
-    names = Locale.parse(str(get_locale())).territories
-    return sorted(((code, names.get(code, code)) for code in country_codes()), key=lambda pair: pair[1])
+    return _country_choices(str(get_locale()))
+
+
+@lru_cache(maxsize=4)
+def _territories(locale):
+    return Locale.parse(locale).territories
+
+
+@lru_cache(maxsize=4)
+def _country_choices(locale):
+    names = _territories(locale)
+    return tuple(sorted(((code, names.get(code, code)) for code in country_codes()), key=lambda pair: pair[1]))
 
 
 def timezone_choices():
