@@ -18,6 +18,7 @@ single-client p95 above 100 ms.
 
     .venv/bin/python bench/pages.py                              # demo data
     .venv/bin/python bench/pages.py --solutions 10000 --duration 10
+    .venv/bin/python bench/pages.py --solutions 10000 --instance /tmp/cocity-10k   # built once, then reused
 """
 import argparse
 import html
@@ -148,7 +149,8 @@ def generate(total):
             for start in range(0, len(rows), 2000):
                 db.session.execute(insert(model), rows[start:start + 2000])
         db.session.commit()
-        rebuild_index()
+        if count:
+            rebuild_index()
     print(count)
 
 
@@ -269,7 +271,8 @@ def warm(port, path, cookie, times=10):
 # ---------------------------------------------------------------------------------------------------
 
 def measure(args, folder, size):
-    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(Path(folder) / "instance"),
+    instance = Path(args.instance).resolve() if args.instance else Path(folder) / "instance"
+    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance),
            "PORTAL_SECRET_KEY": "bench-secret-key-not-for-production", "PORTAL_SEARCH_BACKEND": "whoosh"}
     env.pop("DATABASE_URL", None)
     env.pop("FLASK_DEBUG", None)
@@ -345,6 +348,8 @@ def main(argv):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for both apps (default 2)")
     parser.add_argument("--port", type=int, default=8300, help="first port to try (default 8300)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--instance", help="an instance folder to build once and reuse (generating 10,000 "
+                                           "solutions and indexing them takes minutes)")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)  # internal: runs inside the instance
     args = parser.parse_args(argv)
     if args.generate is not None:
