@@ -110,6 +110,9 @@ def generate(total):
     with app.app_context():
         existing = db.session.scalar(select(func.count()).select_from(Solution))
         count = max(0, total - existing)
+        if not count:  # an instance built before
+            print(0)
+            return
         rng = Random(8)
         writer = Writer(rng, vocabulary())
         now = datetime.now(UTC)
@@ -149,8 +152,7 @@ def generate(total):
             for start in range(0, len(rows), 2000):
                 db.session.execute(insert(model), rows[start:start + 2000])
         db.session.commit()
-        if count:
-            rebuild_index()
+        rebuild_index()
     print(count)
 
 
