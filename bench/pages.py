@@ -91,8 +91,9 @@ def build_instance(folder, solutions, env):
         started = time.perf_counter()
         added = subprocess.run([sys.executable, __file__, "--generate", str(solutions)], env=env, cwd=ROOT,
                                check=True, capture_output=True, text=True).stdout.strip()
-        print(f"generated {added} solutions and indexed them in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
+        if added != "0":
+            print(f"generated {added} solutions and indexed them in {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
 
 
 def generate(total):

@@ -21,8 +21,8 @@ class CheckboxListField(SelectMultipleField):
 
 
 class LongSelect(Select):
-    """A select that writes plain options directly: WTForms' general attribute handling, done for each of
-    some 250 countries, cost a listing page more than its records."""
+    """A select that writes plain options directly: WTForms' general attribute handling, done for each option
+    of a long list (some 250 countries, every company), cost a listing page more than its records."""
 
     @classmethod
     def render_option(cls, choice, **kwargs):

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import CountryField, options, sector_field
+from ..forms import CountryField, LongSelect, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 CURRENCIES = ["EUR", "KRW", "DKK", "SEK", "NOK", "ISK", "USD"]
@@ -41,4 +41,4 @@ class ChallengeFilterForm(FlaskForm):
 
     sector = SelectField(_l("Sector"), validators=[Optional()])
     country = CountryField(_l("Country"), validators=[Optional()])
-    organisation = SelectField(_l("City"), validators=[Optional()])
+    organisation = SelectField(_l("City"), validators=[Optional()], widget=LongSelect())

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import CommaListField, CountriesField, CountryField, options, sector_field
+from ..forms import CommaListField, CountriesField, CountryField, LongSelect, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 TRL_CHOICES = [(str(level), str(level)) for level in range(1, 10)]
@@ -43,4 +43,4 @@ class CatalogueFilterForm(FlaskForm):
     country = CountryField(_l("Country"), validators=[Optional()])
     trl_min = SelectField(_l("TRL from"), choices=options([("", "–")] + TRL_CHOICES), validators=[Optional()])
     trl_max = SelectField(_l("TRL to"), choices=options([("", "–")] + TRL_CHOICES), validators=[Optional()])
-    organisation = SelectField(_l("Company"), validators=[Optional()])
+    organisation = SelectField(_l("Company"), validators=[Optional()], widget=LongSelect())
