@@ -1,8 +1,13 @@
 """Form helpers shared by the domains."""
+from functools import lru_cache
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectMultipleField, StringField
+from markupsafe import escape
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from .i18n import country_choices
 from .taxonomy import COUNTRY_TIMEZONES, SECTORS
@@ -26,6 +31,30 @@ class WholeNumberField(IntegerField):
             self.data = None
 
 
+class LongSelect(Select):
+    """A select that writes plain options directly: WTForms' general attribute handling, done for each option
+    of a long list (some 250 countries, every company), cost a listing page more than its records."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = " selected" if choice.selected else ""
+        return f'<option value="{escape(choice.value)}"{selected}>{escape(choice.label or choice.value)}</option>'
+
+
+class CountryField(SelectField):
+    """One country; choices from country_options()."""
+
+    widget = LongSelect()
+
+
+class CountriesField(SelectMultipleField):
+    """Several countries; choices from country_options()."""
+
+    widget = LongSelect(multiple=True)
+
+
 def options(pairs):
     """WTForms choices from (value, label) pairs; labels may be lazy strings."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -36,12 +65,19 @@ def country_options(blank=None):
 
     `blank` labels an empty first option (a filter's "Any", a form's "Choose...").
     """
+    return list(_country_options(str(get_locale()), None if blank is None else str(blank)))
+
+
+# Built once per language: translating the group label of some 250 options cost a listing page more
+# than everything else on it together.
+@lru_cache(maxsize=16)
+def _country_options(locale, blank):
     focus = set(COUNTRY_TIMEZONES)
+    nearby, everywhere = _("Korea and the Nordic countries"), _("All countries")
     choices = [SelectChoice("", blank)] if blank is not None else []
     for code, name in country_choices():
-        group = _l("Korea and the Nordic countries") if code in focus else _l("All countries")
-        choices.append(SelectChoice(code, name, optgroup=group))
-    return sorted(choices, key=lambda choice: choice.optgroup is not None and choice.value not in focus)
+        choices.append(SelectChoice(code, name, optgroup=nearby if code in focus else everywhere))
+    return tuple(sorted(choices, key=lambda choice: choice.optgroup is not None and choice.value not in focus))
 
 
 def sector_field():

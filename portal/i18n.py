@@ -42,13 +42,23 @@ def select_timezone():
 
 def country_name(code):
     """A country's name in the current language."""
-    return Locale.parse(str(get_locale())).territories.get(code, code)
+    return _territories(str(get_locale())).get(code, code)
 
 
 def country_choices():
     """(code, name) pairs for every ISO country, sorted by name in the current language."""
-    names = Locale.parse(str(get_locale())).territories
-    return sorted(((code, names.get(code, code)) for code in country_codes()), key=lambda pair: pair[1])
+    return _country_choices(str(get_locale()))
+
+
+@lru_cache(maxsize=4)
+def _territories(locale):
+    return _locale(locale).territories
+
+
+@lru_cache(maxsize=4)
+def _country_choices(locale):
+    names = _territories(locale)
+    return tuple(sorted(((code, names.get(code, code)) for code in country_codes()), key=lambda pair: pair[1]))
 
 
 def timezone_choices():
@@ -76,10 +86,26 @@ def sector_label(slug):
 
 def zone_label(zone_name):
     """A readable name for a time zone, e.g. 'Seoul' or '서울'."""
+    return _zone_label(zone_name, str(get_locale()))
+
+
+# Babel looks these up anew on every call; a listing page asks for them on every card.
+@lru_cache(maxsize=1024)
+def _zone_label(zone_name, locale):
     try:
-        return get_timezone_location(ZoneInfo(zone_name), locale=str(get_locale()), return_city=True)
+        return get_timezone_location(ZoneInfo(zone_name), locale=locale, return_city=True)
     except (LookupError, ValueError):
         return zone_name
+
+
+@lru_cache(maxsize=4)
+def _locale(identifier):
+    return Locale.parse(identifier)
+
+
+@lru_cache(maxsize=256)
+def _currency_symbol(currency, locale):
+    return get_currency_symbol(currency, locale=locale)
 
 
 # Korean readers expect deadlines on a 24-hour clock ("23:59"); CLDR's short
@@ -89,7 +115,7 @@ TIME_PATTERNS = {"ko": "HH:mm"}
 
 def format_instant(moment, zone_name, format="long"):
     """A point in time in the given zone and the current language: "March 1, 2030, 11:59 PM"."""
-    locale = Locale.parse(str(get_locale()))
+    locale = _locale(str(get_locale()))
     local = moment.astimezone(ZoneInfo(zone_name))
     day = babel_format_date(local, format, locale=locale)
     clock = babel_format_time(local, TIME_PATTERNS.get(locale.language, "short"), locale=locale)
@@ -103,7 +129,7 @@ def format_money(amount, currency):
     CLDR separates a letter code from the number, which Babel's patterns do not.
     """
     locale = str(get_locale())
-    symbol = get_currency_symbol(currency, locale=locale)
+    symbol = _currency_symbol(currency, locale)
     number = format_decimal(amount, locale=locale)
     return f"{symbol}\xa0{number}" if symbol[-1:].isalpha() else f"{symbol}{number}"
 

@@ -20,9 +20,10 @@ from sqlalchemy import event, func, select, text
 from portal.accounts import services as account_services
 from portal.accounts.models import LoginFailure, User, UserSession
 from portal.alerts import services as alert_services
-from portal.alerts.models import Alert, Notification
+from portal.alerts.models import Alert
 from portal.challenges.models import Challenge, ChallengeConsultant
 from portal.extensions import db
+from portal.notifications.models import Notification
 from portal.organisations.models import Organisation
 from portal.solutions.models import Solution
 

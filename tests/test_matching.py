@@ -3,12 +3,15 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update as sa_update
 
 from portal.challenges.models import Challenge
 from portal.extensions import db
 from portal.matching import services as matching
 from portal.matching.strategies import get_strategy
+from portal.model_types import utcnow
 from portal.organisations.models import Organisation
+from portal.solutions.models import Solution
 
 from . import factories
 
@@ -358,3 +361,88 @@ def test_the_match_command_still_lists_weaker_matches_up_to_the_limit(app, runne
     assert rows[0]["score"] > rows[1]["score"]
     lines = runner.invoke(args=["match", key, "--limit", "1"]).output.splitlines()
     assert len(lines) == 1
+
+
+def matches_section(page):
+    return page.split("Solutions that fit this challenge")[1]
+
+
+def count_calls(monkeypatch, method_name):
+    """How often the matching strategy really ranks (not counting answers served from the cache)."""
+    from portal.matching.strategies import TextAndFit
+
+    calls = []
+    original = getattr(TextAndFit, method_name)
+
+    def counted(self, *args, **kwargs):
+        calls.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TextAndFit, method_name, counted)
+    return calls
+
+
+def test_a_challenge_page_ranks_once_and_shows_a_new_solution_at_once(app, client, world, login, market,
+                                                                       monkeypatch):
+    calls = count_calls(monkeypatch, "solutions_for")
+    with app.test_request_context():
+        key = challenge_by_title("Flood alerts for semi-basement homes").key
+    login(world["city"])
+    first = matches_section(client.get(f"/challenges/{key}").get_data(as_text=True))
+    assert matches_section(client.get(f"/challenges/{key}").get_data(as_text=True)) == first
+    assert len(calls) == 1  # the second view was answered from the cache
+    assert "Basement flood sirens" not in first
+    login(world["other_company"])
+    client.post("/solutions/new", data={
+        "title": "Basement flood sirens", "summary": "Sirens warn semi-basement residents of flooding.",
+        "language": "en", "sectors": ["safety"], "trl": "7", "countries": ["KR"], "tags": "flood"})
+    login(world["city"])
+    assert "Basement flood sirens" in matches_section(client.get(f"/challenges/{key}").get_data(as_text=True))
+    assert len(calls) == 2
+
+
+def test_an_archived_solution_leaves_the_matches_at_once(app, client, world, login, market):
+    with app.test_request_context():
+        key = challenge_by_title("Flood alerts for semi-basement homes").key
+    login(world["city"])
+    assert "Flood early warning for basement homes" in matches_section(
+        client.get(f"/challenges/{key}").get_data(as_text=True))
+    with app.test_request_context():
+        solution_key = db.session.query(Solution).filter_by(title="Flood early warning for basement homes").one().key
+    login(world["company"])
+    assert client.post(f"/solutions/{solution_key}/archive").status_code == 302
+    login(world["city"])
+    assert "Flood early warning for basement homes" not in matches_section(
+        client.get(f"/challenges/{key}").get_data(as_text=True))
+
+
+def test_a_dashboard_follows_new_and_closing_challenges_and_shows_each_company_its_own(
+        app, client, world, login, market, monkeypatch):
+    calls = count_calls(monkeypatch, "challenges_for")
+    login(world["other_company"])
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Lower district heating temperatures" in page and "Faster heat pump permits" not in page
+    before = len(calls)
+    client.get("/dashboard")
+    assert len(calls) == before  # answered from the cache
+    login(world["company"])  # another company: its own fits, never the first one's
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Heat pump controller for district heating" not in page
+    login(world["other_city"])
+    client.post("/challenges/new", data={
+        "title": "Faster heat pump permits", "summary": "District heating with heat pumps.", "language": "en",
+        "problem": "Heat pump controller projects wait for permits.", "outcomes": "Lower supply temperatures.",
+        "sectors": ["energy"], "budget_min": "1000", "budget_max": "2000", "currency": "EUR",
+        "opens": (TODAY - timedelta(days=1)).isoformat(), "closes": (TODAY + timedelta(days=20)).isoformat()})
+    with app.test_request_context():
+        new = db.session.query(Challenge).filter_by(title="Faster heat pump permits").one()
+        key = new.key
+    assert client.post(f"/challenges/{key}/publish").status_code == 302
+    login(world["other_company"])
+    assert "Faster heat pump permits" in client.get("/dashboard").get_data(as_text=True)
+    # Time passes: the challenge closes without any record changing.
+    with app.test_request_context():
+        db.session.execute(sa_update(Challenge).where(Challenge.key == key).values(
+            opens_at=utcnow() - timedelta(days=2), closes_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    assert "Faster heat pump permits" not in client.get("/dashboard").get_data(as_text=True)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, EqualTo, InputRequired, Optional
 
-from ..forms import options, sector_field
+from ..forms import CountryField, options, sector_field
 from ..taxonomy import ORGANISATION_KINDS
 
 LANGUAGE_CHOICES = options([("en", "English"), ("ko", "한국어")])
@@ -36,7 +36,7 @@ class RegisterForm(PersonFields, FlaskForm):
         _l("Your organisation is a"), choices=options(ORGANISATION_KINDS.items()),
     )
     organisation_name = StringField(_l("Organisation name"), validators=[InputRequired()])
-    organisation_country = SelectField(_l("Country"), validators=[InputRequired()])
+    organisation_country = CountryField(_l("Country"), validators=[InputRequired()])
     organisation_website = StringField(
         _l("Website"), validators=[Optional(), URL(message=_l("Enter a web address starting with https://."))],
     )

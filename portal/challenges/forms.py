@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import WholeNumberField, options, sector_field
+from ..forms import CountryField, LongSelect, WholeNumberField, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 CURRENCIES = ["EUR", "KRW", "DKK", "SEK", "NOK", "ISK", "USD"]
@@ -40,5 +40,5 @@ class ChallengeFilterForm(FlaskForm):
         csrf = False
 
     sector = SelectField(_l("Sector"), validators=[Optional()])
-    country = SelectField(_l("Country"), validators=[Optional()])
-    organisation = SelectField(_l("City"), validators=[Optional()])
+    country = CountryField(_l("Country"), validators=[Optional()])
+    organisation = SelectField(_l("City"), validators=[Optional()], widget=LongSelect())

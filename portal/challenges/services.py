@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import defaultload, lazyload
 
 from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
 from ..audit.services import record
@@ -230,7 +231,13 @@ def public_query(phase=None, now=None):
     return statement
 
 
-def listing(phase="open", sector=None, country=None, organisation=None, page=1):
+# A card shows neither a challenge's consultancies nor its organisation's sectors: not loading them spares a
+# listing two of its queries.
+CARD_LOADING = (lazyload(Challenge.consultants),
+                defaultload(Challenge.organisation).lazyload(Organisation._sector_rows))
+
+
+def listing(phase="open", sector=None, country=None, organisation=None, page=1, per_page=None):
     """A page of public challenges in a phase, soonest deadline first (latest for closed)."""
     if phase not in PHASES:
         raise Invalid({"phase": _l("Not a valid choice.")})
@@ -248,8 +255,8 @@ def listing(phase="open", sector=None, country=None, organisation=None, page=1):
         "open": Challenge.closes_at.asc(),
         "closed": Challenge.closes_at.desc(),
     }[phase]
-    statement = statement.order_by(order, Challenge.id)
-    return db.paginate(statement, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    statement = statement.order_by(order, Challenge.id).options(*CARD_LOADING)
+    return db.paginate(statement, page=page, per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def of_organisation(user, organisation):

@@ -10,14 +10,15 @@ from ..solutions import services as solutions
 from ..web import safe_next
 
 bp = Blueprint("main", __name__)
+HOME_RECORDS = 6  # of each kind
 
 
 @bp.route("/")
 def index():
     return render_template(
         "main/index.html",
-        open_challenges=challenges.listing(phase="open").items[:6],
-        solutions=solutions.catalogue().items[:6],
+        open_challenges=challenges.listing(phase="open", per_page=HOME_RECORDS).items,
+        solutions=solutions.catalogue(per_page=HOME_RECORDS).items,
         title=_("CoCity"),
     )
 

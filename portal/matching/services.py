@@ -1,14 +1,33 @@
-"""Matching as people use it: who may see which matches, with the configured strategy."""
+"""Matching as people use it: who may see which matches, with the configured strategy.
+
+Ranking is the slowest thing a page does, and its answer changes only when the
+search index does (every change to a solution, challenge or organisation
+reaches the index) or when a challenge opens or closes. So each process keeps
+the answers it computed under the index's generation token, a row in the
+database that changes after every index write: an entry made under another
+token is never served, in this process or any other. Matches hold only public
+records and are keyed by the challenge or company they were made for, so they
+are the same for everyone allowed to see them; who may see them is checked
+before the cache is asked.
+"""
+import copy
+import threading
+
 from flask import current_app
-from sqlalchemy import select
+from flask_babel import get_locale
+from sqlalchemy import func, select
 
 from ..access import is_admin, require, require_member_of_kind
 from ..challenges import services as challenges
+from ..challenges.models import Challenge
 from ..extensions import db
 from ..model_types import utcnow
+from ..search.models import IndexGeneration
 from ..search.services import ensure_index
 from ..solutions.models import Solution
-from .strategies import Reason, get_strategy
+from .strategies import Match, Reason, get_strategy
+
+CACHE_ENTRIES = 2000  # about 2 KB each
 
 
 def strategy():
@@ -30,7 +49,8 @@ def solutions_for(user, challenge, limit=10):
 def solutions_for_challenge(challenge, limit=10):
     """Ranked solutions for a challenge, without a viewer (the command line)."""
     ensure_index()
-    return strategy().solutions_for(challenge, limit)
+    return _cached(("solutions", challenge.id, limit), Solution,
+                   lambda: strategy().solutions_for(challenge, limit))
 
 
 def challenges_for_company(user, limit=10):
@@ -42,6 +62,11 @@ def challenges_for_company(user, limit=10):
     organisation = require_member_of_kind(user, "company")
     ensure_index()
     now = utcnow()
+    return _cached(("challenges", organisation.id, limit, _phases_passed(now)), Challenge,
+                   lambda: _challenges_for_organisation(organisation, now, limit))
+
+
+def _challenges_for_organisation(organisation, now, limit):
     solutions = db.session.scalars(select(Solution).where(
         Solution.organisation_id == organisation.id, Solution.status == Solution.PUBLISHED)).all()
     best = {}
@@ -53,3 +78,51 @@ def challenges_for_company(user, limit=10):
                 match.reasons.insert(0, Reason("solution", [solution.title]))
                 best[match.record.id] = match
     return sorted(best.values(), key=lambda match: (-match.score, match.record.key))[:limit]
+
+
+def _phases_passed(now):
+    """How many challenges have opened and how many have closed by `now`: with the index unchanged, these
+    change exactly when some challenge's phase does."""
+    opened = select(func.count()).select_from(Challenge).where(Challenge.opens_at <= now).scalar_subquery()
+    closed = select(func.count()).select_from(Challenge).where(Challenge.closes_at <= now).scalar_subquery()
+    return tuple(db.session.execute(select(opened, closed)).one())
+
+
+def _cached(key, model, compute):
+    """`compute()`'s matches, or the ones it gave under the current index generation, records reloaded."""
+    generation = db.session.scalar(select(IndexGeneration.token).where(IndexGeneration.id == 1))
+    if generation is None:  # a database that never had its index written
+        return compute()
+    cache = current_app.extensions.setdefault("portal_match_cache", MatchCache())
+    # The language too, so that reasons worded for a reader never reach a reader of the other language.
+    key = (current_app.config["MATCHING_STRATEGY"], str(get_locale()), *key)
+    stored = cache.get(generation, key)
+    if stored is None:
+        matches = compute()
+        cache.put(generation, key, [(match.record.id, match.score, copy.deepcopy(match.reasons))
+                                    for match in matches])
+        return matches
+    ids = [id for id, _score, _reasons in stored]
+    records = {record.id: record for record in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    return [Match(records[id], score, copy.deepcopy(reasons)) for id, score, reasons in stored if id in records]
+
+
+class MatchCache:
+    """Matches of one index generation; a new generation empties it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation = None
+        self._entries = {}
+
+    def get(self, generation, key):
+        with self._lock:
+            return self._entries.get(key) if generation == self._generation else None
+
+    def put(self, generation, key, value):
+        with self._lock:
+            if generation != self._generation:
+                self._generation, self._entries = generation, {}
+            if len(self._entries) >= CACHE_ENTRIES:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = value

@@ -4,12 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, InputRequired, Optional
 
-from ..forms import sector_field
+from ..forms import CountryField, sector_field
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired()])
-    country = SelectField(_l("Country"))
+    country = CountryField(_l("Country"))
     timezone = SelectField(_l("Time zone"), description=_l("Challenge dates are days in this time zone."))
     website = StringField(
         _l("Website"), validators=[Optional(), URL(message=_l("Enter a web address starting with https://."))],

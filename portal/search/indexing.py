@@ -5,9 +5,11 @@ shows what a rolled-back transaction wrote. If indexing fails, a marker makes
 the next search rebuild the index from the database.
 """
 import logging
+from uuid import uuid4
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..challenges.models import Challenge, ChallengeSector
@@ -15,6 +17,7 @@ from ..organisations.models import Organisation, OrganisationSector
 from ..solutions.models import Solution, SolutionCountry, SolutionSector
 from .backend import get_backend
 from .documents import KINDS, load_documents
+from .models import IndexGeneration
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "search_pending"
@@ -86,6 +89,19 @@ def update(bind, refs):
         fresh.rollback()
     backend.add(documents)
     backend.remove(gone)
+    advance_generation(bind)
+
+
+def advance_generation(bind):
+    """Give the index a new generation once it has changed, so that what was cached from it before is never
+    served again (done after the index is written: a reader that sees the new token sees the new index)."""
+    with Session(bind=bind, info={"search_session": True}) as session:
+        if not session.execute(IndexGeneration.__table__.update().values(token=uuid4().hex)).rowcount:
+            session.add(IndexGeneration(id=1, token=uuid4().hex))
+        try:
+            session.commit()
+        except IntegrityError:  # another process made the row at the same moment: a new token all the same
+            session.rollback()
 
 
 def stale_marker():

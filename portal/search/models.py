@@ -61,3 +61,13 @@ class SearchTermCount(db.Model):
     kind = db.Column(db.String(20), primary_key=True)
     term = db.Column(db.Text, primary_key=True)
     documents = db.Column(db.Integer, nullable=False)
+
+
+class IndexGeneration(db.Model):
+    """One row whose token changes whenever the search index changes, read by caches of what the index
+    answered: an entry made under another token is never served."""
+
+    __tablename__ = "search_index_generation"
+
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(32), nullable=False)

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..visibility import organisation_of
 from .backend import FACETS, SORTS, SearchQuery, get_backend
 from .documents import KINDS, all_documents, database_stamps
-from .indexing import stale_marker
+from .indexing import advance_generation, stale_marker
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ def rebuild_index():
         documents = list(all_documents(session))
         session.rollback()
     get_backend().rebuild(documents)
+    advance_generation(db.engine)
     if os.path.exists(stale_marker()):
         os.remove(stale_marker())
     current_app.extensions["portal_search_checked"] = True

@@ -1,10 +1,10 @@
 """Solution forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import CommaListField, WholeNumberField, options, sector_field
+from ..forms import CommaListField, CountriesField, CountryField, LongSelect, WholeNumberField, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 TRL_CHOICES = [(str(level), str(level)) for level in range(1, 10)]
@@ -23,7 +23,7 @@ class SolutionForm(FlaskForm):
         _l("Technology readiness level (1–9)"),
         validators=[InputRequired(), NumberRange(1, 9, message=_l("Must be a whole number from 1 to 9."))],
     )
-    countries = SelectMultipleField(
+    countries = CountriesField(
         _l("Countries where it is deployed or offered"),
         description=_l("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
@@ -40,7 +40,7 @@ class CatalogueFilterForm(FlaskForm):
         csrf = False
 
     sector = SelectField(_l("Sector"), validators=[Optional()])
-    country = SelectField(_l("Country"), validators=[Optional()])
+    country = CountryField(_l("Country"), validators=[Optional()])
     trl_min = SelectField(_l("TRL from"), choices=options([("", "–")] + TRL_CHOICES), validators=[Optional()])
     trl_max = SelectField(_l("TRL to"), choices=options([("", "–")] + TRL_CHOICES), validators=[Optional()])
-    organisation = SelectField(_l("Company"), validators=[Optional()])
+    organisation = SelectField(_l("Company"), validators=[Optional()], widget=LongSelect())

@@ -1,6 +1,7 @@
 """Solutions: the rules for listing, editing and archiving them."""
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import defaultload
 
 from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
 from ..audit.services import record
@@ -127,7 +128,11 @@ def public_query():
     return select(Solution).join(Solution.organisation).where(Solution.visible_to(None))
 
 
-def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisation=None, page=1):
+# A card does not show its organisation's sectors: not loading them spares a listing one query.
+CARD_LOADING = (defaultload(Solution.organisation).lazyload(Organisation._sector_rows),)
+
+
+def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisation=None, page=1, per_page=None):
     """A page of the public catalogue, newest first, with optional filters."""
     statement = public_query()
     if sector:
@@ -144,8 +149,8 @@ def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisatio
         statement = statement.where(Solution.trl <= trl_max)
     if organisation:
         statement = statement.where(Organisation.key == organisation)
-    statement = statement.order_by(Solution.created_at.desc(), Solution.id.desc())
-    return db.paginate(statement, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    statement = statement.order_by(Solution.created_at.desc(), Solution.id.desc()).options(*CARD_LOADING)
+    return db.paginate(statement, page=page, per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
 
 
 def of_organisation(user, organisation):
