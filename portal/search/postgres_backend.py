@@ -263,10 +263,11 @@ class PostgresBackend(SearchBackend):
             elif value:
                 conditions.append(TABLE.c[name] == str(value))
         with self.engine.connect() as connection:
-            # The GIN index tells exactly which rows match; a sequential scan would instead unpack every
-            # row's tsvector to test it (the planner counts that as cheap): at 10,000 records five times slower
-            # for a common word. Only this transaction is affected.
-            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            if planned.words:
+                # The GIN index tells exactly which rows match; a sequential scan would instead unpack every
+                # row's tsvector to test it (the planner counts that as cheap): at 10,000 records five times
+                # slower for a common word. Only this transaction is affected.
+                connection.execute(text("SET LOCAL enable_seqscan = off"))
             results = self._run(connection, planned, conditions, query, every_word=True)
             if results.total == 0 and len(planned.words) > 1:
                 results = self._run(connection, planned, conditions, query, every_word=False)
