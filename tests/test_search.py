@@ -99,6 +99,18 @@ def test_drafts_and_archived_records_stay_hidden_from_others(app, records, world
         assert len(search_services.search(admin, "flood").hits) == 3
 
 
+def test_records_only_their_organisation_sees_are_ranked_by_their_words(app, world):
+    from portal.accounts.models import User
+
+    add_solutions(app, world, dict(title="Siren box", summary="Sounds an alarm."),
+                  dict(title="Alarm relay", summary="Passes each alarm on as a louder alarm.",
+                       status=Solution.ARCHIVED))
+    with app.test_request_context():
+        found = search_services.search(db.session.get(User, world["company"]), "alarm")
+    assert [hit.title for hit in found.hits] == ["Alarm relay", "Siren box"]
+    assert found.hits[1].score > 0
+
+
 def test_every_word_first_then_any_word(app, records):
     with app.test_request_context():
         found = search_services.search(None, "flood buses")
@@ -344,6 +356,27 @@ def test_matching_scores_as_whoosh_scores_the_same_or_query(tmp_path):
     assert {key: pytest.approx(score, rel=1e-4) for _id, key, score, _terms in found} == expected
     assert [key for _id, key, _score, _terms in found].count("sol-3") == 1 and "sol-21" not in expected
     assert all(terms == ({"heat"} if key == "sol-3" else {"heat", "pump"}) for _id, key, _score, terms in found)
+
+
+def test_term_counts_follow_every_change_of_the_whoosh_index(tmp_path):
+    """Matching weighs key words by counts kept per segment; an edit, a hidden record or a removal changes
+    them at once, though Whoosh marks deletions in a segment it otherwise leaves as it was."""
+    from portal.search.whoosh_backend import WhooshBackend
+
+    backend = WhooshBackend(tmp_path / "index")
+    backend.rebuild([_document(1, "heat pump", "district heating"), _document(2, "pump", "water pump")])
+
+    def counts():
+        totals, frequencies = backend.document_frequencies("solution", ["pump", "heat", "valv"])
+        return totals["all"], frequencies
+
+    assert counts() == (2, {"pump": 2, "heat": 1, "valv": 0})
+    backend.add([_document(2, "valve", "water valve")])  # replaces the second pump
+    assert counts() == (2, {"pump": 1, "heat": 1, "valv": 1})
+    backend.add([_document(3, "heat valve", "hidden", public=False)])
+    assert counts() == (2, {"pump": 1, "heat": 1, "valv": 1})
+    backend.remove(["solution:1"])
+    assert counts() == (1, {"pump": 0, "heat": 0, "valv": 1})
 
 
 postgres_only = pytest.mark.skipif(ON_WHOOSH, reason="about the postgres backend's postings and term counts")

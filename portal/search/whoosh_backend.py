@@ -203,12 +203,11 @@ class WhooshBackend(SearchBackend):
         totals, frequencies = {"all": 0, "ko": 0}, dict.fromkeys(terms, 0)
         with self._searcher() as searcher:
             for reader, _offset in searcher.reader().leaf_readers():
-                allowed = _public(reader, kind)
-                totals["all"] += int(allowed.sum())
-                totals["ko"] += int((allowed & scoring.any_of(reader, "language", ["ko"])).sum())
+                every, korean = _totals(reader, kind)
+                totals["all"] += every
+                totals["ko"] += korean
                 for term in terms:
-                    frequencies[term] += max(int(allowed[scoring.CACHE.postings(reader, field, term).docs].sum())
-                                             for field in scoring.TEXT_FIELDS)
+                    frequencies[term] += _frequency(reader, kind, term)
         return totals, frequencies
 
     def candidates(self, kind, words, limit):
@@ -273,6 +272,34 @@ def _public(reader, kind):
     allowed = scoring.any_of(reader, "kind", [kind]) & scoring.any_of(reader, "public", ["1"])
     scoring.drop_deleted(reader, allowed)
     return allowed
+
+
+# Counts for weighing key words are kept per segment and state: matching asks for hundreds of terms each
+# time, most of them asked for before (255 ms p95 at 100,000 solutions when counted every time).
+
+def _public_kept(reader, kind):
+    """Like _public, kept while the segment is unchanged (callers must not change it)."""
+    return scoring.CACHE.derived(reader, ("#public", kind), lambda: _public(reader, kind))
+
+
+def _totals(reader, kind):
+    """(public records of `kind` in the segment, how many of them in Korean)."""
+    def count():
+        allowed = _public_kept(reader, kind)
+        return int(allowed.sum()), int((allowed & scoring.any_of(reader, "language", ["ko"])).sum())
+
+    return scoring.CACHE.derived(reader, ("#totals", kind), count)
+
+
+def _frequency(reader, kind, term):
+    """How many public records of `kind` in the segment hold `term` in the title or in the body, whichever
+    more do."""
+    def count():
+        allowed = _public_kept(reader, kind)
+        return max(int(allowed[scoring.CACHE.postings(reader, field, term).docs].sum())
+                   for field in scoring.TEXT_FIELDS)
+
+    return scoring.CACHE.derived(reader, ("#frequency", kind, term), count)
 
 
 def _units(words):

@@ -86,6 +86,12 @@ class SegmentCache:
         """The distinct values of a field in one segment (deleted documents' values included)."""
         return self._get((reader.segment().segment_id(), "#values", field), lambda: list(reader.field_terms(field)))
 
+    def derived(self, reader, key, load):
+        """Something computed from one segment as it is now, under `key`: a segment only ever gains
+        deletions, so its id and number of deletions say which state a value belongs to."""
+        segment = reader.segment()
+        return self._get((segment.segment_id(), segment.deleted_count(), *key), load)
+
     def postings(self, reader, field, text):
         """One term's postings in one segment, deleted documents included (queries drop them)."""
         def load():
@@ -129,7 +135,9 @@ def read_postings(matcher):
 
 def _size(entry):
     """Bytes held, roughly."""
-    return entry.nbytes if isinstance(entry, Postings | np.ndarray) else 64 * len(entry)
+    if isinstance(entry, Postings | np.ndarray):
+        return entry.nbytes
+    return 64 * len(entry) if isinstance(entry, list | tuple) else 64
 
 
 CACHE = SegmentCache()
