@@ -229,7 +229,8 @@ def build_references(app, world):
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()
-    links = [re.search(r"http://localhost(\S+)", message.get_content()).group(1) for message in read_outbox(app)]
+    texts = [message.get_body(preferencelist=("plain",)).get_content() for message in read_outbox(app)]
+    links = [re.search(r"http://localhost(\S+)", text).group(1) for text in texts]
     refs["invitation_token"] = next(link for link in links if "/invitations/" in link).rsplit("/", 1)[1]
     refs["reset_token"] = next(link for link in links if "/password/reset/" in link).rsplit("/", 1)[1]
     return refs, sessions

@@ -231,10 +231,11 @@ def public_query(phase=None, now=None):
     return statement
 
 
-# A card shows neither a challenge's consultancies nor its organisation's sectors: not loading them spares a
-# listing two of its queries.
-CARD_LOADING = (lazyload(Challenge.consultants),
-                defaultload(Challenge.organisation).lazyload(Organisation._sector_rows))
+def card_loading():
+    """Loader options for a listing: a card shows neither a challenge's consultancies nor its organisation's
+    sectors, and not loading them spares two queries. (Built on call: options configure the mappers, which
+    must wait until every model is imported.)"""
+    return lazyload(Challenge.consultants), defaultload(Challenge.organisation).lazyload(Organisation._sector_rows)
 
 
 def listing(phase="open", sector=None, country=None, organisation=None, page=1, per_page=None):
@@ -255,7 +256,7 @@ def listing(phase="open", sector=None, country=None, organisation=None, page=1, 
         "open": Challenge.closes_at.asc(),
         "closed": Challenge.closes_at.desc(),
     }[phase]
-    statement = statement.order_by(order, Challenge.id).options(*CARD_LOADING)
+    statement = statement.order_by(order, Challenge.id).options(*card_loading())
     return db.paginate(statement, page=page, per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
 
 

@@ -128,8 +128,10 @@ def public_query():
     return select(Solution).join(Solution.organisation).where(Solution.visible_to(None))
 
 
-# A card does not show its organisation's sectors: not loading them spares a listing one query.
-CARD_LOADING = (defaultload(Solution.organisation).lazyload(Organisation._sector_rows),)
+def card_loading():
+    """Loader options for a listing: a card does not show its organisation's sectors, and not loading them
+    spares one query. (Built on call, once every model is imported.)"""
+    return (defaultload(Solution.organisation).lazyload(Organisation._sector_rows),)
 
 
 def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisation=None, page=1, per_page=None):
@@ -149,7 +151,7 @@ def catalogue(sector=None, country=None, trl_min=None, trl_max=None, organisatio
         statement = statement.where(Solution.trl <= trl_max)
     if organisation:
         statement = statement.where(Organisation.key == organisation)
-    statement = statement.order_by(Solution.created_at.desc(), Solution.id.desc()).options(*CARD_LOADING)
+    statement = statement.order_by(Solution.created_at.desc(), Solution.id.desc()).options(*card_loading())
     return db.paginate(statement, page=page, per_page=per_page or current_app.config["PAGE_SIZE"], error_out=False)
 
 
