@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from portal.challenges.models import Challenge
 from portal.extensions import db
+from portal.solutions.models import Solution
 
 from . import factories
 
@@ -132,3 +134,55 @@ def test_pages_work_in_korean_at_phone_width(app, live_server, browser, runner):
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
+
+
+LONG_URL = "https://data.example.org/download?dataset=" + "0123456789abcdef" * 12
+
+
+def log_in_as(browser, live_server, email, viewport, locale="en"):
+    """A page logged in as `email`, showing the interface in `locale`."""
+    page = browser.new_page(viewport=viewport, timezone_id="Asia/Seoul")
+    page.goto(f"{live_server}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(factories.PASSWORD)
+    page.locator("form[method=post] button.btn-primary").click()
+    page.wait_for_url(f"{live_server}/dashboard")
+    if locale == "ko":
+        page.locator(".language-switch button[value=ko]").first.click(force=True)
+        page.wait_for_load_state()
+    return page
+
+
+def page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_long_unbroken_words_wrap_at_phone_width(app, live_server, browser):
+    with app.test_request_context():
+        city_org = factories.organisation("city", name="Busan Open Data Office", country="KR")
+        company_org = factories.organisation("company", name="Longword Sensing", country="KR",
+                                             description=LONG_URL)
+        factories.user(city_org, email="city@example.org")
+        factories.user(company_org, email="company@example.org")
+        factories.challenge(city_org, title=f"Open data {LONG_URL[:150]}",
+                            summary=f"See {LONG_URL}", problem=f"Drivers see nothing: {LONG_URL}",
+                            sectors=["mobility", "safety"])
+        factories.solution(company_org, title=f"Open data {LONG_URL[:150]}", summary=f"See {LONG_URL}",
+                           description=f"Crossing sensors: {LONG_URL}")
+        db.session.commit()
+        challenge_key = db.session.scalar(db.select(Challenge.key))
+        solution_key = db.session.scalar(db.select(Solution.key))
+
+    visitor = browser.new_page(viewport=PHONE)
+    for path in ("/challenges", "/solutions", f"/challenges/{challenge_key}", f"/solutions/{solution_key}",
+                 "/organisations", "/organisations/longword-sensing", "/search?q=open+data"):
+        visitor.goto(f"{live_server}{path}")
+        shoot(visitor, "long-words" + path.split("?")[0].replace("/", "-") + "-phone")
+        assert page_width(visitor) <= PHONE["width"], path
+    for email, path in (("company@example.org", "/dashboard"), ("city@example.org", "/dashboard"),
+                        ("city@example.org", f"/challenges/{challenge_key}")):
+        page = log_in_as(browser, live_server, email, PHONE)
+        page.goto(f"{live_server}{path}")
+        assert page_width(page) <= PHONE["width"], (email, path)
+        shoot(page, f"long-words-{email.split('@')[0]}-{path.strip('/').replace('/', '-')}-phone")
+        page.close()
