@@ -124,10 +124,12 @@ def test_pages_work_in_korean_at_phone_width(app, live_server, browser, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     page = browser.new_page(viewport=PHONE, locale="ko-KR")
     page.goto(f"{live_server}/")
+    page.get_by_role("button", name="메뉴").click()
     assert page.get_by_role("link", name="과제").first.is_visible()
     shoot(page, "home-ko-phone")
     page.goto(f"{live_server}/solutions?sector=mobility")
     shoot(page, "solutions-ko-phone")
+    page.get_by_role("button", name="메뉴").click()
     page.get_by_role("button", name="English").click()
     assert page.get_by_role("heading", name="Solutions").is_visible()
     # Every control is reachable and visibly focused from the keyboard.
@@ -148,8 +150,8 @@ def log_in_as(browser, live_server, email, viewport, locale="en"):
     page.locator("form[method=post] button.btn-primary").click()
     page.wait_for_url(f"{live_server}/dashboard")
     if locale == "ko":
-        page.locator(".language-switch button[value=ko]").first.click(force=True)
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the switch may sit in the folded phone menu
+            page.evaluate("document.querySelector('.language-switch button[value=ko]').click()")
     return page
 
 
@@ -186,3 +188,45 @@ def test_long_unbroken_words_wrap_at_phone_width(app, live_server, browser):
         assert page_width(page) <= PHONE["width"], (email, path)
         shoot(page, f"long-words-{email.split('@')[0]}-{path.strip('/').replace('/', '-')}-phone")
         page.close()
+
+
+def header_height(page):
+    return page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+def test_header_is_one_row_on_desktop_and_a_menu_on_phones(app, live_server, browser, locale):
+    with app.test_request_context():
+        city_org = factories.organisation("city", name="Copenhagen Climate Office", country="DK")
+        factories.user(city_org, email="city@example.org", name="Signe Berg-Christensen")
+        factories.user(None, email="admin@example.org", name="Administrator Kim", is_admin=True)
+        db.session.commit()
+    for email in ("admin@example.org", "city@example.org"):
+        desktop = log_in_as(browser, live_server, email, DESKTOP, locale)
+        desktop.goto(f"{live_server}/challenges")
+        shoot(desktop, f"header-{email.split('@')[0]}-{locale}-desktop")
+        assert header_height(desktop) < 80, email  # one row; a second one would add about 40 px
+        assert page_width(desktop) <= DESKTOP["width"], email  # and nothing pushed past the edge
+        assert desktop.get_by_role("link", name="과제" if locale == "ko" else "Challenges").first.is_visible()
+        desktop.close()
+
+    phone = log_in_as(browser, live_server, "admin@example.org", PHONE, locale)
+    phone.goto(f"{live_server}/challenges")
+    shoot(phone, f"header-admin-{locale}-phone")
+    assert header_height(phone) < 80
+    users = phone.locator("header").get_by_role("link", name="사용자" if locale == "ko" else "Users")
+    assert not users.is_visible()
+    phone.locator("header").get_by_role("button", name="메뉴" if locale == "ko" else "Menu").click()
+    users.wait_for(state="visible")
+    phone.locator("#site-menu.show").wait_for()  # opened, not still sliding
+    shoot(phone, f"header-admin-{locale}-phone-menu")
+
+
+def test_header_menu_works_without_javascript(app, live_server, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    shoot(page, "header-no-javascript-phone")
+    assert page.locator("header").get_by_role("link", name="Solutions").is_visible()
+    assert page.locator("header").get_by_role("link", name="Log in").is_visible()
+    context.close()
