@@ -133,3 +133,14 @@ def test_changing_the_city_time_zone_moves_the_deadline(app, client, world, logi
     with app.app_context():
         challenge = db.session.scalar(select(Challenge).where(Challenge.key == key))
         assert challenge.closes_at.isoformat() == "2030-03-02T00:00:00+00:00"
+
+
+def test_unknown_filter_values_are_ignored_not_refused(app, client, world):
+    with app.test_request_context():
+        factories.challenge(db.session.get(Organisation, world["city_org"]), title="Safer school routes")
+        db.session.commit()
+    response = client.get("/challenges?sector=nonsense&country=ZZ&organisation=nobody&phase=sideways")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Safer school routes" in page and "were not valid" in page
+    assert client.get("/organisations?kind=planet").status_code == 200

@@ -63,7 +63,8 @@ def challenge_document(challenge):
 
 def organisation_document(organisation):
     return Document(
-        kind="organisation", id=organisation.id, key=organisation.key, title=organisation.name,
+        kind="organisation", id=organisation.id, key=organisation.key,
+        title=_join(organisation.name, organisation.name_ko),
         body=organisation.description, public=organisation.is_verified, organisation_id=organisation.id,
         date=organisation.created_at, sectors=organisation.sectors, countries=[organisation.country],
     )
