@@ -175,12 +175,14 @@ def test_long_unbroken_words_wrap_at_phone_width(app, live_server, browser):
         challenge_key = db.session.scalar(db.select(Challenge.key))
         solution_key = db.session.scalar(db.select(Solution.key))
 
-    visitor = browser.new_page(viewport=PHONE)
-    for path in ("/challenges", "/solutions", f"/challenges/{challenge_key}", f"/solutions/{solution_key}",
-                 "/organisations", "/organisations/longword-sensing", "/search?q=open+data"):
-        visitor.goto(f"{live_server}{path}")
-        shoot(visitor, "long-words" + path.split("?")[0].replace("/", "-") + "-phone")
-        assert page_width(visitor) <= PHONE["width"], path
+    for locale in ("en-GB", "ko-KR"):
+        visitor = browser.new_page(viewport=PHONE, locale=locale)
+        for path in ("/challenges", "/solutions", f"/challenges/{challenge_key}", f"/solutions/{solution_key}",
+                     "/organisations", "/organisations/longword-sensing", "/search?q=open+data"):
+            visitor.goto(f"{live_server}{path}")
+            shoot(visitor, f"long-words{path.split('?')[0].replace('/', '-')}-{locale[:2]}-phone")
+            assert page_width(visitor) <= PHONE["width"], (locale, path)
+        visitor.close()
     for email, path in (("company@example.org", "/dashboard"), ("city@example.org", "/dashboard"),
                         ("city@example.org", f"/challenges/{challenge_key}")):
         page = log_in_as(browser, live_server, email, PHONE)
