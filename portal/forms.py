@@ -1,9 +1,11 @@
 """Form helpers shared by the domains."""
 from functools import lru_cache
 
+from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import escape
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +13,19 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from .i18n import country_choices
 from .taxonomy import COUNTRY_TIMEZONES, SECTORS
+
+
+class PortalForm(FlaskForm):
+    """A form that also flags each field whose text held a NUL character (removed on arrival, see security)."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for name in g.get("fields_with_nul", ()):
+            if (field := self._fields.get(name)) is not None and name != "csrf_token":
+                field.errors = [*field.errors, str(_l("This field held a NUL character, which is not allowed. "
+                                                     "We removed it: check the text and send it again."))]
+                valid = False
+        return valid
 
 
 class CheckboxListField(SelectMultipleField):

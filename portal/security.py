@@ -1,8 +1,9 @@
 """Request hygiene: malformed input gets a 400 with a reason, responses get safe headers."""
 from urllib.parse import unquote_to_bytes
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 
 from .errors import BadInput
 from .web import RecordIdConverter
@@ -17,15 +18,32 @@ def _decoded_parts(raw):
             yield unquote_to_bytes(part.replace(b"+", b" "))
 
 
-def check_urlencoded(raw):
-    """Raise BadInput if urlencoded bytes hold malformed UTF-8 or a NUL character."""
+def check_urlencoded(raw, allow_nul=False):
+    """Raise BadInput if urlencoded bytes hold malformed UTF-8 or (unless allowed) a NUL character."""
     for part in _decoded_parts(raw):
         try:
             text = part.decode("utf-8")
         except UnicodeDecodeError:
             raise BadInput(_("The request is not valid UTF-8 text.")) from None
-        if "\x00" in text:
+        if "\x00" in text and not allow_nul:
             raise BadInput(_("The request contains a NUL character, which is not allowed."))
+
+
+def remove_nul_from_form():
+    """Take NUL characters out of a submitted form and note the fields that held one.
+
+    PostgreSQL refuses NUL in text and nobody means to type one, yet refusing the
+    whole request would lose everything typed: the form comes back instead, with a
+    message on each such field (see portal.forms.PortalForm).
+    """
+    if not any("\x00" in name or "\x00" in value for name, value in request.form.items(multi=True)):
+        return
+    held = {name.replace("\x00", "") for name, values in request.form.lists()
+            if "\x00" in name or any("\x00" in value for value in values)}
+    request.form = ImmutableMultiDict(
+        [(name.replace("\x00", ""), value.replace("\x00", "")) for name, value in request.form.items(multi=True)]
+    )
+    g.fields_with_nul = frozenset(held)
 
 
 def reject_malformed_input():
@@ -38,11 +56,13 @@ def reject_malformed_input():
         raise BadInput(_("The request contains a NUL character, which is not allowed."))
     check_urlencoded(request.query_string)
     if request.mimetype == FORM_URLENCODED:
-        check_urlencoded(request.get_data(cache=True))
+        check_urlencoded(request.get_data(cache=True), allow_nul=True)
     elif request.mimetype == "multipart/form-data":
         for values in request.form.listvalues():
-            if any("\x00" in value or "\ufffd" in value for value in values):
+            if any("\ufffd" in value for value in values):
                 raise BadInput(_("The form contains characters that are not allowed."))
+    if request.mimetype in (FORM_URLENCODED, "multipart/form-data"):
+        remove_nul_from_form()
 
 
 def add_security_headers(response):

@@ -4,6 +4,7 @@ Each check returns an error message or None, so services can collect every
 problem in one pass and the importer can name the failing field.
 """
 import re
+import unicodedata
 import zoneinfo
 from datetime import date
 from urllib.parse import urlsplit
@@ -15,6 +16,16 @@ from .taxonomy import CONTENT_LANGUAGES, ORGANISATION_KINDS, SECTORS, country_co
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible format characters (Unicode category Cf) that text needs: the zero-width joiner builds emoji
+# such as "woman technologist" and the non-joiner shapes some scripts; tag characters spell subdivision
+# flags (Scotland, Wales). Korean needs none. Every other one, the right-to-left override (U+202E) first,
+# only hides or reorders what a title or name says.
+NEEDED_FORMAT_CHARS = frozenset("\u200c\u200d") | frozenset(map(chr, range(0xE0020, 0xE0080)))
+
+
+def invisible_format_chars(value):
+    """The invisible format characters in `value` that titles and names may not hold."""
+    return sorted({c for c in value if unicodedata.category(c) == "Cf" and c not in NEEDED_FORMAT_CHARS})
 
 
 def check_text(value, max_length, required=True, multiline=False):
@@ -28,6 +39,9 @@ def check_text(value, max_length, required=True, multiline=False):
     text = value if not multiline else value.replace("\n", "").replace("\r", "").replace("\t", "")
     if CONTROL_CHARS.search(text) or (not multiline and ("\n" in value or "\r" in value)):
         return _l("Contains characters that are not allowed.")
+    if not multiline and (hidden := invisible_format_chars(value)):
+        return _l("Contains invisible formatting characters (%(codes)s) that can hide or reverse the text; "
+                  "remove them.", codes=", ".join(f"U+{ord(c):04X}" for c in hidden))
     return None
 
 

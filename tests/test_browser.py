@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from portal.challenges.models import Challenge
 from portal.extensions import db
+from portal.solutions.models import Solution
 
 from . import factories
 
@@ -122,13 +124,111 @@ def test_pages_work_in_korean_at_phone_width(app, live_server, browser, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     page = browser.new_page(viewport=PHONE, locale="ko-KR")
     page.goto(f"{live_server}/")
+    page.get_by_role("button", name="메뉴").click()
     assert page.get_by_role("link", name="과제").first.is_visible()
     shoot(page, "home-ko-phone")
     page.goto(f"{live_server}/solutions?sector=mobility")
     shoot(page, "solutions-ko-phone")
+    page.get_by_role("button", name="메뉴").click()
     page.get_by_role("button", name="English").click()
     assert page.get_by_role("heading", name="Solutions").is_visible()
     # Every control is reachable and visibly focused from the keyboard.
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
+
+
+LONG_URL = "https://data.example.org/download?dataset=" + "0123456789abcdef" * 12
+
+
+def log_in_as(browser, live_server, email, viewport, locale="en"):
+    """A page logged in as `email`, showing the interface in `locale`."""
+    page = browser.new_page(viewport=viewport, timezone_id="Asia/Seoul")
+    page.goto(f"{live_server}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(factories.PASSWORD)
+    page.locator("form[method=post] button.btn-primary").click()
+    page.wait_for_url(f"{live_server}/dashboard")
+    if locale == "ko":
+        with page.expect_navigation():  # the switch may sit in the folded phone menu
+            page.evaluate("document.querySelector('.language-switch button[value=ko]').click()")
+    return page
+
+
+def page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_long_unbroken_words_wrap_at_phone_width(app, live_server, browser):
+    with app.test_request_context():
+        city_org = factories.organisation("city", name="Busan Open Data Office", country="KR")
+        company_org = factories.organisation("company", name="Longword Sensing", country="KR",
+                                             description=LONG_URL)
+        factories.user(city_org, email="city@example.org")
+        factories.user(company_org, email="company@example.org")
+        factories.challenge(city_org, title=f"Open data {LONG_URL[:150]}",
+                            summary=f"See {LONG_URL}", problem=f"Drivers see nothing: {LONG_URL}",
+                            sectors=["mobility", "safety"])
+        factories.solution(company_org, title=f"Open data {LONG_URL[:150]}", summary=f"See {LONG_URL}",
+                           description=f"Crossing sensors: {LONG_URL}")
+        db.session.commit()
+        challenge_key = db.session.scalar(db.select(Challenge.key))
+        solution_key = db.session.scalar(db.select(Solution.key))
+
+    for locale in ("en-GB", "ko-KR"):
+        visitor = browser.new_page(viewport=PHONE, locale=locale)
+        for path in ("/challenges", "/solutions", f"/challenges/{challenge_key}", f"/solutions/{solution_key}",
+                     "/organisations", "/organisations/longword-sensing", "/search?q=open+data"):
+            visitor.goto(f"{live_server}{path}")
+            shoot(visitor, f"long-words{path.split('?')[0].replace('/', '-')}-{locale[:2]}-phone")
+            assert page_width(visitor) <= PHONE["width"], (locale, path)
+        visitor.close()
+    for email, path in (("company@example.org", "/dashboard"), ("city@example.org", "/dashboard"),
+                        ("city@example.org", f"/challenges/{challenge_key}")):
+        page = log_in_as(browser, live_server, email, PHONE)
+        page.goto(f"{live_server}{path}")
+        assert page_width(page) <= PHONE["width"], (email, path)
+        shoot(page, f"long-words-{email.split('@')[0]}-{path.strip('/').replace('/', '-')}-phone")
+        page.close()
+
+
+def header_height(page):
+    return page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+def test_header_is_one_row_on_desktop_and_a_menu_on_phones(app, live_server, browser, locale):
+    with app.test_request_context():
+        city_org = factories.organisation("city", name="Copenhagen Climate Office", country="DK")
+        factories.user(city_org, email="city@example.org", name="Signe Berg-Christensen")
+        factories.user(None, email="admin@example.org", name="Administrator Kim", is_admin=True)
+        db.session.commit()
+    for email in ("admin@example.org", "city@example.org"):
+        desktop = log_in_as(browser, live_server, email, DESKTOP, locale)
+        desktop.goto(f"{live_server}/challenges")
+        shoot(desktop, f"header-{email.split('@')[0]}-{locale}-desktop")
+        assert header_height(desktop) < 80, email  # one row; a second one would add about 40 px
+        assert page_width(desktop) <= DESKTOP["width"], email  # and nothing pushed past the edge
+        assert desktop.get_by_role("link", name="과제" if locale == "ko" else "Challenges").first.is_visible()
+        desktop.close()
+
+    phone = log_in_as(browser, live_server, "admin@example.org", PHONE, locale)
+    phone.goto(f"{live_server}/challenges")
+    shoot(phone, f"header-admin-{locale}-phone")
+    assert header_height(phone) < 80
+    users = phone.locator("header").get_by_role("link", name="사용자" if locale == "ko" else "Users")
+    assert not users.is_visible()
+    phone.locator("header").get_by_role("button", name="메뉴" if locale == "ko" else "Menu").click()
+    users.wait_for(state="visible")
+    phone.locator("#site-menu.show").wait_for()  # opened, not still sliding
+    shoot(phone, f"header-admin-{locale}-phone-menu")
+
+
+def test_header_menu_works_without_javascript(app, live_server, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    shoot(page, "header-no-javascript-phone")
+    assert page.locator("header").get_by_role("link", name="Solutions").is_visible()
+    assert page.locator("header").get_by_role("link", name="Log in").is_visible()
+    context.close()

@@ -154,3 +154,14 @@ def test_a_consultancy_dashboard_lists_only_the_challenges_it_may_open(app, clie
     assert "Open heat islands" in dashboard
     assert "Unpublished parking idea" not in dashboard
     assert "Urgent account notice from an unverified town" not in dashboard
+
+
+def test_unknown_filter_values_are_ignored_not_refused(app, client, world):
+    with app.test_request_context():
+        factories.challenge(db.session.get(Organisation, world["city_org"]), title="Safer school routes")
+        db.session.commit()
+    response = client.get("/challenges?sector=nonsense&country=ZZ&organisation=nobody&phase=sideways")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Safer school routes" in page and "were not valid" in page
+    assert client.get("/organisations?kind=planet").status_code == 200

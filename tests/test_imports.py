@@ -165,3 +165,16 @@ def test_hostile_files_get_one_line_errors_and_change_nothing(app, runner, tmp_p
     assert result.exit_code == 1, result.output[-300:]
     assert len(result.output.strip().splitlines()) == 1 and message in result.output, result.output[-300:]
     assert counts(app) == (0, 0, 0)
+
+
+def test_an_organisation_may_bring_its_korean_name(app, runner, tmp_path):
+    data = json.loads(json.dumps(FILE))
+    data["organisations"][1]["name_ko"] = "테스트 기업"
+    result = runner.invoke(args=["import-json", str(write(tmp_path, data))])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        names = dict(db.session.execute(select(Organisation.key, Organisation.name_ko)).all())
+    assert names == {"test-company": "테스트 기업", "test-city": ""}
+    data["organisations"][1]["name_ko"] = "테스트\u202e기업"
+    result = runner.invoke(args=["import-json", str(write(tmp_path, data, "bad.json"))])
+    assert result.exit_code != 0 and 'organisations[1] "test-company": field "name_ko"' in result.output

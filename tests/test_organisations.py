@@ -95,3 +95,32 @@ def test_directory_lists_verified_organisations_by_kind(app, client, world):
     page = client.get("/organisations?kind=city").get_data(as_text=True)
     assert "Seoul Test City" in page and "Alpha Sensing" not in page
     assert "Pending Sensors" not in client.get("/organisations").get_data(as_text=True)
+
+
+def test_an_organisation_may_have_a_korean_name_that_korean_readers_see_first(app, client, world, login):
+    login(world["company"])
+    response = client.post("/organisations/alpha-sensing/edit", data={
+        "name": "Alpha Sensing", "name_ko": "알파 센싱", "country": "KR", "timezone": "Asia/Seoul",
+        "website": "", "description": "Sensors.", "sectors": ["safety"]})
+    assert response.status_code == 302
+    english = client.get("/organisations/alpha-sensing").get_data(as_text=True)
+    assert english.index("Alpha Sensing</h1>") < english.index('<span lang="ko">알파 센싱</span>')
+    client.post("/language", data={"language": "ko"})
+    korean = client.get("/organisations/alpha-sensing").get_data(as_text=True)
+    assert '<h1 class="h3 mb-1"><span lang="ko">알파 센싱</span></h1>' in korean
+    directory = client.get("/organisations?kind=company").get_data(as_text=True)
+    assert directory.index("알파 센싱") < directory.index("Alpha Sensing")
+    found = client.get("/search?q=알파").get_data(as_text=True)
+    assert '<span lang="ko">알파 센싱</span>' in found
+
+
+def test_the_queue_warns_when_another_organisation_has_the_same_name(app, client, world, login):
+    with app.test_request_context():
+        factories.organisation("company", verified=False, name="  alpha   SENSING ")
+        factories.organisation("company", verified=False, name="Alphabet Sensing")
+        db.session.commit()
+    login(world["admin"])
+    page = client.get("/admin/organisations").get_data(as_text=True)
+    warnings = page.split("another organisation has this name")
+    assert len(warnings) == 2  # only the namesake of Alpha Sensing, not Alphabet Sensing
+    assert 'href="/organisations/alpha-sensing"' in warnings[1].split("</p>")[0]

@@ -172,7 +172,8 @@ def test_search_page_highlights_and_pages(app, client, world):
     assert '<mark class="match term0">leaks</mark>' in page
     assert "&lt;b&gt;fast&lt;/b&gt;" in page  # record text is escaped, only the marks are HTML
     assert client.get("/search?q=leaks&page=2").get_data(as_text=True).count('class="mb-3 search-hit"') == 3
-    assert client.get("/search?q=leaks&sort=sideways").status_code == 400
+    sideways = client.get("/search?q=leaks&sort=sideways&kind=planet")  # unknown choices are ignored
+    assert sideways.status_code == 200 and "23 results" in sideways.get_data(as_text=True)
 
 
 def test_cli_search_json_shape(app, runner, records):
@@ -590,3 +591,28 @@ def test_words_are_shown_with_their_hyphens():
 
     assert [word.label for word in words_of("Semi-basement homes, e-scooter docks")] == [
         "Semi-basement", "homes", "e-scooter", "docks"]
+
+
+def snippets(page):
+    return [part.split("</p>")[0] for part in page.split('<p class="small mb-0 snippet">')[1:]]
+
+
+def test_snippets_start_at_a_word_and_say_their_language(client, app, world):
+    add_solutions(app, world, {
+        "title": "District pilot coordinator",
+        "summary": "The bureau coordinates Seoul's smart city pilots across all of the district offices, "
+                   "with flood resilience first.",
+        "summary_ko": "서울시는 반지하 주택에 사는 주민들에게 침수 위험을 미리 알려 주는 "
+                      "조기경보 시스템을 찾고 있습니다. 폭우가 내릴 때 주민들이 안전하게 대피할 수 있어야 합니다."})
+    (english,) = snippets(client.get("/search?q=flood").get_data(as_text=True))
+    assert '<span lang="en">… Seoul\'s smart city pilots' in english  # not "s smart city pilots"
+    (korean,) = snippets(client.get("/search?q=대피").get_data(as_text=True))
+    assert korean.startswith('<span lang="ko">… ') and "주민들이 안전하게 <mark" in korean
+
+
+def test_the_readiness_facet_counts_up_from_the_lowest_level(client, app, world):
+    add_solutions(app, world, *({"title": f"Leak finder {trl}", "trl": trl} for trl in (8, 6, 7, 8, 9)))
+    page = client.get("/search?q=leak").get_data(as_text=True)
+    readiness = page.split(">TRL</h2>")[1].split("</ul>")[0]
+    levels = [part.split("</a>")[0].rsplit(">", 1)[1] for part in readiness.split("<li>")[1:]]
+    assert levels == ["6", "7", "8", "9"]

@@ -14,11 +14,23 @@ def user_count(app):
         return db.session.scalar(select(func.count()).select_from(User))
 
 
-def test_nul_byte_in_a_form_is_refused(app, client):
-    response = client.post("/register", data=dict(REGISTRATION, name="Hana\x00Lee"))
-    assert response.status_code == 400
-    assert "NUL character" in response.get_data(as_text=True)
+def test_nul_character_in_a_form_returns_the_form_with_the_text_kept(app, client):
+    response = client.post("/register", data=dict(REGISTRATION, name="Hana\x00Lee",
+                                                   organisation_description="Port\x00 city."))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'value="HanaLee"' in page and "\nPort city.</textarea>" in page  # what was typed, less the NUL
+    name_errors = page.split('id="name-errors"')[1].split("</div>")[0]
+    assert "NUL character" in name_errors
+    assert 'id="organisation_description-errors"' in page and 'id="email-errors"' not in page
     assert user_count(app) == 0
+
+
+def test_nul_character_in_a_login_is_refused_beside_the_field(client, world):
+    response = client.post("/login", data={"email": "company@example.org", "password": PASSWORD + "\x00"})
+    assert response.status_code in (401, 422)
+    assert "NUL character" in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302  # not logged in
 
 
 def test_malformed_utf8_in_a_form_is_refused(app, client):

@@ -1,16 +1,15 @@
 """Account forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, EqualTo, InputRequired, Optional
 
-from ..forms import CountryField, options, sector_field
+from ..forms import CountryField, PortalForm, options, sector_field
 from ..taxonomy import ORGANISATION_KINDS
 
 LANGUAGE_CHOICES = options([("en", "English"), ("ko", "한국어")])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(_l("Email"), validators=[InputRequired()])
     password = PasswordField(_l("Password"), validators=[InputRequired()])
 
@@ -30,7 +29,7 @@ class PersonFields:
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
 
 
-class RegisterForm(PersonFields, FlaskForm):
+class RegisterForm(PersonFields, PortalForm):
     email = EmailField(_l("Email"), validators=[InputRequired()])
     organisation_kind = SelectField(
         _l("Your organisation is a"), choices=options(ORGANISATION_KINDS.items()),
@@ -45,16 +44,16 @@ class RegisterForm(PersonFields, FlaskForm):
     organisation_alliance_member = BooleanField(_l("We are a member of the Korea–Nordic smart city alliance"))
 
 
-class AcceptInvitationForm(PersonFields, FlaskForm):
+class AcceptInvitationForm(PersonFields, PortalForm):
     pass
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(PortalForm):
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     timezone = SelectField(_l("Time zone"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PortalForm):
     current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
     new_password = PasswordField(
         _l("New password"), validators=[InputRequired()], description=_l("At least 10 characters."),
@@ -65,11 +64,11 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PortalForm):
     email = EmailField(_l("Email"), validators=[InputRequired()])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     password = PasswordField(
         _l("New password"), validators=[InputRequired()], description=_l("At least 10 characters."),
     )
@@ -79,7 +78,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(PortalForm):
     class Meta:
         csrf = False
 

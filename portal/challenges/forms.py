@@ -1,16 +1,15 @@
 """Challenge forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import CountryField, LongSelect, WholeNumberField, options, sector_field
+from ..forms import CountryField, LongSelect, PortalForm, WholeNumberField, options, sector_field
 from ..taxonomy import CONTENT_LANGUAGES
 
 CURRENCIES = ["EUR", "KRW", "DKK", "SEK", "NOK", "ISK", "USD"]
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(PortalForm):
     title = StringField(_l("Title (English)"), validators=[InputRequired()])
     summary = TextAreaField(_l("Summary (English)"), validators=[InputRequired()],
                             description=_l("Two or three sentences that a company reads first."))
@@ -35,7 +34,7 @@ class ChallengeForm(FlaskForm):
             "sectors", "budget_min", "budget_max", "currency", "opens", "closes")}
 
 
-class ChallengeFilterForm(FlaskForm):
+class ChallengeFilterForm(PortalForm):
     class Meta:
         csrf = False
 

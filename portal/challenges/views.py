@@ -35,15 +35,14 @@ def listing():
     form.sector.choices = options(anything + list(SECTORS.items()))
     form.country.choices = country_options(_("Any"))
     form.organisation.choices = options(anything + [tuple(row) for row in _cities()])
-    filters = {}
-    if form.validate():
-        filters = {name: form[name].data or None for name in ("sector", "country", "organisation")}
+    form.validate()  # an unknown value (an old link, a typo) is ignored and said so; the others still filter
+    filters = {name: form[name].data or None for name in ("sector", "country", "organisation")
+               if not form[name].errors}
     pagination = services.listing(phase=phase, page=page_arg(), **filters)
     args = {k: v for k, v in request.args.items() if k not in ("page", "phase") and v}
-    status = 200 if not form.errors else 400
     return render_template("challenges/listing.html", form=form, pagination=pagination, phase=phase,
                            phases=services.PHASES, args=args, now=utcnow(),
-                           can_create=services.can_create(current_user), title=_("Challenges")), status
+                           can_create=services.can_create(current_user), title=_("Challenges"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

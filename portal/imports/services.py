@@ -20,7 +20,7 @@ from ..solutions import services as solutions
 from ..solutions.models import Solution
 from ..validation import check_key
 
-ORGANISATION_FIELDS = {"key", "kind", "name", "country", "description", "website", "alliance_member"}
+ORGANISATION_FIELDS = {"key", "kind", "name", "name_ko", "country", "description", "website", "alliance_member"}
 SOLUTION_FIELDS = {"key", "organisation", "title", "summary", "description", "language",
                    "title_ko", "summary_ko", "sectors", "trl", "countries", "tags"}
 CHALLENGE_FIELDS = {"key", "organisation", "title", "summary", "problem", "outcomes", "language",
@@ -89,7 +89,8 @@ def parse(text):
 
 def _organisation_data(item):
     return {
-        "kind": item.get("kind"), "name": item.get("name"), "country": item.get("country"),
+        "kind": item.get("kind"), "name": item.get("name"), "name_ko": item.get("name_ko", ""),
+        "country": item.get("country"),
         "description": item.get("description", ""), "website": item.get("website", ""),
         "sectors": [], "alliance_member": item.get("alliance_member", False),
     }

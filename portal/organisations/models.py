@@ -22,6 +22,7 @@ class Organisation(Visible, HasSectors, db.Model):
     key = db.Column(db.String(80), unique=True, nullable=False)
     kind = db.Column(db.String(20), nullable=False)
     name = db.Column(db.String(NAME_MAX), nullable=False)
+    name_ko = db.Column(db.String(NAME_MAX), nullable=False, default="")  # optional; Korean readers see it first
     country = db.Column(db.String(2), nullable=False)
     timezone = db.Column(db.String(64), nullable=False, default="UTC")
     website = db.Column(db.String(300), nullable=False, default="")

@@ -21,7 +21,7 @@ from ..validation import (
 )
 from .models import DESCRIPTION_MAX, NAME_MAX, REASON_MAX, Organisation
 
-EDITABLE_FIELDS = ("name", "country", "timezone", "website", "description", "sectors", "alliance_member")
+EDITABLE_FIELDS = ("name", "name_ko", "country", "timezone", "website", "description", "sectors", "alliance_member")
 
 
 def validate(data, new=False):
@@ -31,6 +31,8 @@ def validate(data, new=False):
         errors["kind"] = message
     if message := check_text(data.get("name"), NAME_MAX):
         errors["name"] = message
+    if message := check_text(data.get("name_ko"), NAME_MAX, required=False):
+        errors["name_ko"] = message
     if message := check_country(data.get("country")):
         errors["country"] = message
     if data.get("timezone") and (message := check_timezone(data["timezone"])):
@@ -47,6 +49,7 @@ def validate(data, new=False):
 def apply(organisation, data):
     """Copy valid profile data onto the organisation."""
     organisation.name = data["name"].strip()
+    organisation.name_ko = (data.get("name_ko") or "").strip()
     organisation.country = data["country"]
     organisation.timezone = data.get("timezone") or default_timezone(data["country"])
     organisation.website = data.get("website") or ""
@@ -129,6 +132,27 @@ def verification_queue(actor, status=Organisation.PENDING):
     return db.session.scalars(
         select(Organisation).where(Organisation.verification == status).order_by(Organisation.created_at)
     ).all()
+
+
+def comparable_name(name):
+    """A name as people tell names apart: case and spacing do not count."""
+    return "".join(name.casefold().split())
+
+
+def namesakes(actor, organisations):
+    """For each of `organisations` (by id), the other organisations with the same comparable name, for admins.
+
+    Someone may register a copy of a real organisation's name; the admin decides, warned.
+    """
+    require(is_admin(actor))
+    by_name = {}
+    for row in db.session.execute(select(Organisation.id, Organisation.key, Organisation.name)):
+        by_name.setdefault(comparable_name(row.name), []).append(row)
+    return {
+        organisation.id: [row for row in by_name.get(comparable_name(organisation.name), [])
+                          if row.id != organisation.id]
+        for organisation in organisations
+    }
 
 
 def verify(actor, organisation_id):

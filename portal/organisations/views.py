@@ -14,6 +14,7 @@ from ..taxonomy import ORGANISATION_KINDS
 from ..web import form_page, page_arg
 from . import services
 from .forms import InviteForm, OrganisationForm, RejectForm
+from .models import Organisation
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 admin_bp = Blueprint("organisations_admin", __name__, url_prefix="/admin/organisations")
@@ -93,9 +94,12 @@ def request_review(key):
 @admin_bp.route("")
 @login_required
 def queue():
-    status = request.args.get("status", "pending")
+    status = request.args.get("status", Organisation.PENDING)
+    if status not in (Organisation.PENDING, Organisation.VERIFIED, Organisation.REJECTED):
+        status = Organisation.PENDING  # an unknown tab shows the default one
     organisations = services.verification_queue(current_user, status)
     return render_template("organisations/admin_queue.html", organisations=organisations,
+                           namesakes=services.namesakes(current_user, organisations),
                            status=status, reject_form=RejectForm(), title=_("Verification"))
 
 

@@ -83,7 +83,8 @@ def challenge_document(challenge, **visibility):
 
 def organisation_document(organisation, **visibility):
     return Document(
-        kind="organisation", id=organisation.id, key=organisation.key, title=organisation.name,
+        kind="organisation", id=organisation.id, key=organisation.key,
+        title=_join(organisation.name, organisation.name_ko),
         body=organisation.description, date=organisation.created_at, sectors=organisation.sectors,
         countries=[organisation.country], stamp=version_stamp(organisation.updated_at, organisation.updated_at),
         **visibility,

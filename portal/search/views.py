@@ -13,23 +13,31 @@ from .documents import KINDS
 bp = Blueprint("search", __name__)
 
 
+def ordered_facet(name, counts):
+    """A facet's (value, count) pairs: readiness levels in their own order, 1 to 9; others most found first."""
+    if name == "trl":
+        return sorted(counts.items(), key=lambda pair: int(pair[0]))
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
 @bp.route("/search")
 def results():
     text = request.args.get("q", "")
     kind = request.args.get("kind", "")
     sort = request.args.get("sort", "relevance")
     filters = {name: request.args.get(name, "") for name in FACETS if name != "kind"}
-    message, status = None, 200
+    message = None
     if kind and kind not in KINDS or sort not in SORTS:
-        kind, sort, status = "", "relevance", 400
+        kind, sort = "" if kind not in KINDS else kind, sort if sort in SORTS else "relevance"
         message = _("Some choices were not valid and were ignored.")
     found = services.search(current_user, text, kinds=(kind,) if kind else (), filters=filters,
                             sort=sort, page=page_arg())
     if len(text) > MAX_QUERY_CHARS:
         message = _("Only the first %(n)d characters of your search were used.", n=MAX_QUERY_CHARS)
     args = {name: value for name, value in request.args.items() if value and name != "page"}
+    facets = {name: ordered_facet(name, counts) for name, counts in found.facets.items()}
     return render_template(
-        "search/results.html", text=text, kind=kind, sort=sort, filters=filters, found=found, args=args,
+        "search/results.html", text=text, kind=kind, sort=sort, filters=filters, found=found, args=args, facets=facets,
         message=message, kinds=KINDS, sector_labels=SECTORS, language_labels=CONTENT_LANGUAGES,
         organisation_kinds=ORGANISATION_KINDS, can_save_alert=can_set_alerts(current_user), title=_("Search"),
-    ), status
+    )

@@ -1,16 +1,24 @@
 """Solution forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import CommaListField, CountriesField, CountryField, LongSelect, WholeNumberField, options, sector_field
+from ..forms import (
+    CommaListField,
+    CountriesField,
+    CountryField,
+    LongSelect,
+    PortalForm,
+    WholeNumberField,
+    options,
+    sector_field,
+)
 from ..taxonomy import CONTENT_LANGUAGES
 
 TRL_CHOICES = [(str(level), str(level)) for level in range(1, 10)]
 
 
-class SolutionForm(FlaskForm):
+class SolutionForm(PortalForm):
     title = StringField(_l("Title (English)"), validators=[InputRequired()])
     summary = TextAreaField(_l("Summary (English)"), validators=[InputRequired()],
                             description=_l("Two or three sentences that a city reads first."))
@@ -35,7 +43,7 @@ class SolutionForm(FlaskForm):
             "sectors", "trl", "countries", "tags")}
 
 
-class CatalogueFilterForm(FlaskForm):
+class CatalogueFilterForm(PortalForm):
     class Meta:
         csrf = False
 

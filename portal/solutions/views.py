@@ -36,16 +36,14 @@ def catalogue():
     form.sector.choices = options(anything + list(SECTORS.items()))
     form.country.choices = country_options(_("Any"))
     form.organisation.choices = options(anything + [tuple(row) for row in _companies()])
-    filters = {}
-    if form.validate():
-        filters = {name: form[name].data or None for name in ("sector", "country", "organisation")}
-        filters["trl_min"] = _level(form.trl_min.data)
-        filters["trl_max"] = _level(form.trl_max.data)
+    form.validate()  # an unknown value (an old link, a typo) is ignored and said so; the others still filter
+    filters = {name: form[name].data or None for name in ("sector", "country", "organisation")
+               if not form[name].errors}
+    filters.update({name: _level(form[name].data) for name in ("trl_min", "trl_max") if not form[name].errors})
     pagination = services.catalogue(page=page_arg(), **filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    status = 200 if not form.errors else 400
     return render_template("solutions/catalogue.html", form=form, pagination=pagination, args=args,
-                           can_create=services.can_create(current_user), title=_("Solutions")), status
+                           can_create=services.can_create(current_user), title=_("Solutions"))
 
 
 def _form(solution=None):
