@@ -18,5 +18,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("organisations") as batch:
-        batch.drop_column("name_ko")
+    # Not a batch: on SQLite a batch copies the table, and dropping the old one fails while other tables'
+    # rows refer to it. SQLite drops a plain column in place since 3.35.
+    op.drop_column("organisations", "name_ko")
