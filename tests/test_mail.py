@@ -77,6 +77,20 @@ def test_mail_is_written_with_the_change_and_dropped_with_its_rollback(app, outb
     assert [message["To"] for message in outbox()] == ["someone@example.org"]
 
 
+def test_mail_waits_for_the_outer_commit_not_a_savepoint_inside_it(app, outbox):
+    with app.test_request_context():
+        mail.queue(db.session, "someone@example.org", "Subject", "Body")
+        with db.session.begin_nested():
+            db.session.add(factories.organisation("company", name="Savepoint Works"))
+        savepoint = db.session.begin_nested()
+        factories.organisation("company", name="Rolled Back Works")
+        savepoint.rollback()
+        assert outbox() == []  # released, not committed
+        db.session.commit()
+    assert statuses(app) == ["sent"]
+    assert [message["To"] for message in outbox()] == ["someone@example.org"]
+
+
 def the_one_mail(app):
     """(attempts, next attempt, times tried) of the only message in the outbox."""
     with app.app_context():

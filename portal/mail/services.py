@@ -184,8 +184,12 @@ def deliver(bind=None, message_ids=None, now=None):
     return outcome
 
 
+# SQLAlchemy sends these events for savepoints too; only the outermost transaction's end counts: a
+# released savepoint is not yet committed, and rows a rolled-back savepoint wrote are simply not found.
 @event.listens_for(Session, "after_commit")
 def _deliver_committed(session):
+    if session.in_nested_transaction():
+        return
     message_ids = session.info.pop(OUTBOX_KEY, None)
     if not message_ids or not has_app_context():
         return
@@ -197,7 +201,8 @@ def _deliver_committed(session):
 
 @event.listens_for(Session, "after_rollback")
 def _drop_queued(session):
-    session.info.pop(OUTBOX_KEY, None)
+    if not session.in_nested_transaction():
+        session.info.pop(OUTBOX_KEY, None)
 
 
 def failed_mail(actor):
