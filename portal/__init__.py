@@ -103,9 +103,11 @@ def configure_blueprints(app):
 def configure_subscriptions(app):
     """Connect, for this app, each domain that listens to the signals it reacts to (portal/signals.py)."""
     from .alerts.services import subscribe as alerts_subscribe
+    from .challenges.services import subscribe as challenges_subscribe
     from .notifications.services import subscribe as notifications_subscribe
 
     alerts_subscribe(app)
+    challenges_subscribe(app)
     notifications_subscribe(app)
 
 

@@ -15,6 +15,8 @@ _signals = Namespace()
 organisation_verified = _signals.signal("organisation-verified")
 # sender: the app; organisation=, actor=, reason=
 organisation_rejected = _signals.signal("organisation-rejected")
+# sender: the app; organisation= (its time zone changed: days in that zone are other instants now)
+organisation_timezone_changed = _signals.signal("organisation-timezone-changed")
 # sender: the app; challenge= (published now, or imported as published)
 challenge_published = _signals.signal("challenge-published")
 # The domains that come next add theirs here: proposal_submitted, tender_amended, ...

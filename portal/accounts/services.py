@@ -246,11 +246,16 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def can_invite(user):
+    """Members of a verified organisation invite colleagues: an unverified one could use the portal as a mailer."""
+    return is_authenticated(user) and user.organisation is not None and user.organisation.is_verified
+
+
 def invite(actor, email):
     """Invite `email` to the actor's verified organisation and email them a link."""
     require(is_authenticated(actor) and actor.organisation is not None)
     organisation = actor.organisation
-    if not organisation.is_verified:
+    if not can_invite(actor):
         raise Invalid({"email": _l("You can invite colleagues once an administrator has verified %(name)s.",
                                    name=organisation.name)})
     if message := check_email(email):

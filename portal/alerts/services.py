@@ -1,6 +1,7 @@
 """Alerts: saved searches and followed sectors, checked whenever a challenge becomes public."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from .. import signals
 from ..access import is_authenticated, is_member_of_kind, require, require_member_of_kind
@@ -91,7 +92,8 @@ def notify_new_challenge(challenge):
     challenge_terms = _challenge_terms(challenge)
     already = notified_users("alert_match", challenge)
     alerts = db.session.scalars(
-        select(Alert).join(User, Alert.user_id == User.id).join(Organisation, User.organisation_id == Organisation.id)
+        select(Alert).join(Alert.user).join(Organisation, User.organisation_id == Organisation.id)
+        .options(contains_eager(Alert.user))
         .where(User.active.is_(True), Organisation.kind == "company").order_by(Alert.id)).all()
     sent = 0
     for alert in alerts:

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..model_types import utcnow
 from ..organisations.models import Organisation
-from ..signals import announce, challenge_published
+from ..signals import announce, challenge_published, organisation_timezone_changed
 from ..validation import (
     check_amount,
     check_currency,
@@ -264,3 +264,12 @@ def of_organisation(user, organisation):
     """A city's challenges as `user` may see them (members see drafts too)."""
     statement = select(Challenge).where(Challenge.organisation_id == organisation.id, Challenge.visible_to(user))
     return db.session.scalars(statement.order_by(Challenge.closes.desc())).all()
+
+
+def _organisation_timezone_changed(_app, organisation, **_data):
+    refresh_instants(organisation)
+
+
+def subscribe(app):
+    """Listen, for `app`, to changes that move challenges' dates."""
+    organisation_timezone_changed.connect(_organisation_timezone_changed, sender=app)

@@ -9,7 +9,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..model_types import utcnow
-from ..signals import announce, organisation_rejected, organisation_verified
+from ..signals import announce, organisation_rejected, organisation_timezone_changed, organisation_verified
 from ..taxonomy import default_timezone
 from ..validation import (
     check_country,
@@ -96,10 +96,7 @@ def update(actor, organisation, data):
     before = organisation.timezone
     apply(organisation, data)
     if organisation.timezone != before:
-        # Challenge dates are days in the city's zone: their instants move with it.
-        from ..challenges.services import refresh_instants
-
-        refresh_instants(organisation)
+        announce(organisation_timezone_changed, organisation=organisation)
     record(actor, "organisation.updated", organisation)
     return organisation
 

@@ -74,6 +74,7 @@ def members(key):
             flash(_("We have emailed an invitation to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("organisations.members", key=key))
     return form_page("organisations/members.html", form, organisation=organisation,
+                     can_invite=accounts.can_invite(current_user),
                      invitations=accounts.pending_invitations(organisation),
                      title=_("Members of %(name)s", name=organisation.name))
 
