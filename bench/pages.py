@@ -276,7 +276,8 @@ def warm(port, path, cookie, times=10):
 def measure(args, folder, size):
     instance = Path(args.instance).resolve() if args.instance else Path(folder) / "instance"
     env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance),
-           "PORTAL_SECRET_KEY": "bench-secret-key-not-for-production", "PORTAL_SEARCH_BACKEND": "whoosh"}
+           "PORTAL_SECRET_KEY": "bench-secret-key-not-for-production", "PORTAL_SEARCH_BACKEND": "whoosh",
+           "PORTAL_BASE_URL": "http://127.0.0.1"}  # the real port is set once the server has one
     env.pop("DATABASE_URL", None)
     env.pop("FLASK_DEBUG", None)
     build_instance(folder, size, env)

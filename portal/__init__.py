@@ -69,8 +69,10 @@ def configure_extensions(app):
     from .i18n import configure_i18n
     from .mail.views import configure_mail
     from .notifications.views import configure_notifications
+    from .proposals import models as proposal_models  # noqa: F401 (their tables, before any views use them)
     from .search import indexing, models  # noqa: F401 (feeds the index after each commit; its table)
     from .security import configure_security
+    from .workspaces import models as workspace_models  # noqa: F401
 
     configure_security(app)  # before CSRF, which parses the form
     configure_database(app)

@@ -9,6 +9,8 @@ loaded record with the same condition, so no copy of the rule can drift from ano
 
 A record that more than its owner's members see in every state (a proposal: its consortium partners and
 the city it answers) widens `insider_rule`; the search index then needs to carry those organisations too.
+Administrators see everything, except in models that set `admin_sees_all = False` (proposals, workspaces,
+bids), where they see what their own organisation sees.
 """
 from sqlalchemy import exists, or_, select, true
 
@@ -23,6 +25,10 @@ def organisation_of(user):
 
 class Visible:
     """Mixin for models with one rule for who may see their records."""
+
+    # Administrators see every record of most models; commercial and private content (proposals,
+    # workspaces, bids) says False, and administrators then see it only where their organisation does.
+    admin_sees_all = True
 
     @classmethod
     def public_rule(cls):
@@ -42,7 +48,7 @@ class Visible:
     @classmethod
     def visible_to(cls, user):
         """SQL condition: `user` (None or anonymous for the public) may see the record."""
-        if is_admin(user):
+        if cls.admin_sees_all and is_admin(user):
             return true()
         organisation_id = organisation_of(user)
         if organisation_id is None:
