@@ -96,9 +96,10 @@ def configure_blueprints(app):
     from .organisations.views import bp as organisations
     from .search.views import bp as search
     from .solutions.views import bp as solutions
+    from .workspaces.views import bp as workspaces
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search, alerts, mail_admin):
+                      solutions, challenges, search, alerts, mail_admin, workspaces):
         app.register_blueprint(blueprint)
 
 

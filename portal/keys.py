@@ -51,6 +51,11 @@ def get_visible_by_key(model, user, key):
     return _one_or_not_found(select(model).where(model.key == key, model.visible_to(user)))
 
 
+def get_visible_by_id(model, user, record_id):
+    """The record of `model` with this id if `user` may see it; else NotFound, as if it did not exist."""
+    return _one_or_not_found(select(model).where(model.id == record_id, model.visible_to(user)))
+
+
 def _one_or_not_found(statement):
     record = db.session.scalar(statement)
     if record is None:

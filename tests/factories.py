@@ -77,3 +77,18 @@ def challenge(org, status=Challenge.PUBLISHED, **fields):
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def workspace(challenge, companies=(), facilitator=None, stage=None):
+    """A workspace for `challenge` with its city, `companies` and an optional facilitating consultancy."""
+    from portal.workspaces.models import Workspace, WorkspaceMember
+    item = Workspace(challenge=challenge, organisation=challenge.organisation, title=f"Co-creating {challenge.title}")
+    if stage:
+        item.stage = stage
+    item.members.append(WorkspaceMember(organisation=challenge.organisation, role=WorkspaceMember.CITY))
+    item.members.extend(WorkspaceMember(organisation=company, role=WorkspaceMember.COMPANY) for company in companies)
+    if facilitator is not None:
+        item.members.append(WorkspaceMember(organisation=facilitator, role=WorkspaceMember.FACILITATOR))
+    db.session.add(item)
+    db.session.flush()
+    return item

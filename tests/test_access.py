@@ -200,6 +200,10 @@ CASES = [
          to="/challenges/{challenge}", effect=Effect(status_of(Challenge, "challenge"), Challenge.CLOSED)),
     Case("mail_admin.failed", "GET", "/admin/mail", "302 403 403 403 403 403 200"),
     Case("mail_admin.requeue", "POST", "/admin/mail/999999/requeue", "302 403 403 403 403 403 404"),
+    Case("workspaces.index", "GET", "/workspaces", "302 200 200 200 200 200 200"),
+    # Members only: the city, the invited company and the facilitator; administrators are not members.
+    Case("workspaces.show", "GET", "/workspaces/{workspace_id}", "302 200 404 200 404 200 404"),
+    Case("workspaces.show", "GET", "/workspaces/2147483647", "302 404 404 404 404 404 404"),
 ]
 
 
@@ -223,6 +227,8 @@ def build_references(app, world):
         refs["alert_id"] = alert_services.create_alert(company, "flood").id
         unassigned = factories.challenge(city_org, title="Flood warnings for alleys")
         refs["unassigned"] = unassigned.key
+        consultancy_org = db.session.get(Organisation, world["consultancy_org"])
+        refs["workspace_id"] = factories.workspace(challenge, [company_org], consultancy_org).id
         alert_services.notify_new_challenge(unassigned)  # an unread notification for the company
         account_services.invite(company, "invitee@example.org")
         account_services.request_password_reset("company@example.org")
