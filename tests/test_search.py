@@ -3,6 +3,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import traceback
 
 import pytest
 
@@ -223,8 +224,8 @@ def _write_many(instance_path, worker, count, errors):
                 backend.add([Document(kind="solution", id=worker * 1000 + number, key=f"sol-{worker}-{number}",
                                       title=f"worker {worker} item {number}", body="concurrent", public=True,
                                       organisation_id=1, date=utcnow())])
-    except Exception as error:
-        errors.put(repr(error))
+    except Exception:
+        errors.put(traceback.format_exc())
 
 
 @whoosh_only
@@ -467,8 +468,8 @@ def _write_the_same_record(instance_path, worker, count, errors):
                 words = " ".join(f"w{worker}x{number}x{index}" for index in range(400))
                 get_backend().add([Document(kind="solution", id=1, key="sol-one", title=f"version {worker}",
                                             body=words, public=True, organisation_id=1, date=utcnow())])
-    except Exception as error:
-        errors.put(repr(error))
+    except Exception:
+        errors.put(traceback.format_exc())
 
 
 @postgres_only
@@ -616,3 +617,28 @@ def test_the_readiness_facet_counts_up_from_the_lowest_level(client, app, world)
     readiness = page.split(">TRL</h2>")[1].split("</ul>")[0]
     levels = [part.split("</a>")[0].rsplit(">", 1)[1] for part in readiness.split("<li>")[1:]]
     assert levels == ["6", "7", "8", "9"]
+
+
+@whoosh_only
+def test_a_table_of_contents_replaced_while_being_opened_is_looked_for_again(app, records, monkeypatch):
+    """Another process's commit deletes the table of contents this one just found: the write looks again
+    instead of failing (and so losing the change)."""
+    from whoosh import index
+
+    from portal.model_types import utcnow
+    from portal.search.documents import Document
+
+    open_dir, gone = index.open_dir, []
+
+    def racing_open_dir(*args, **kwargs):
+        if len(gone) < 2:  # the first two looks find a file that is deleted before it is read
+            gone.append(True)
+            raise FileNotFoundError(2, "No such file or directory", "_MAIN_7.toc")
+        return open_dir(*args, **kwargs)
+
+    monkeypatch.setattr(index, "open_dir", racing_open_dir)
+    with app.app_context():
+        get_backend().add([Document(kind="solution", id=999, key="sol-raced", title="Raced rain gauge",
+                                    body="gauge", public=True, organisation_id=1, date=utcnow())])
+        assert "solution:999" in get_backend().refs()
+    assert len(gone) == 2

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..caching import cached_fragment
 from ..errors import Invalid
 from ..extensions import db
 from ..forms import apply_errors, country_options, options, validate_with
@@ -30,6 +31,15 @@ def listing():
     phase = request.args.get("phase", "open")
     if phase not in services.PHASES:
         phase = "open"
+    # The tabs, filters, count and cards show public records only, the same for every reader of a
+    # language: made once per state of the data.
+    results = cached_fragment(("challenges.listing", *sorted(request.args.items(multi=True))),
+                              lambda: _listing_results(phase))
+    return render_template("challenges/listing.html", results=results,
+                           can_create=services.can_create(current_user), title=_("Challenges"))
+
+
+def _listing_results(phase):
     form = ChallengeFilterForm(request.args)
     anything = [("", _("Any"))]
     form.sector.choices = options(anything + list(SECTORS.items()))
@@ -40,9 +50,8 @@ def listing():
                if not form[name].errors}
     pagination = services.listing(phase=phase, page=page_arg(), **filters)
     args = {k: v for k, v in request.args.items() if k not in ("page", "phase") and v}
-    return render_template("challenges/listing.html", form=form, pagination=pagination, phase=phase,
-                           phases=services.PHASES, args=args, now=utcnow(),
-                           can_create=services.can_create(current_user), title=_("Challenges"))
+    return render_template("challenges/_listing_results.html", form=form, pagination=pagination, phase=phase,
+                           phases=services.PHASES, args=args)
 
 
 @bp.route("/new", methods=["GET", "POST"])

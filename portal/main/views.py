@@ -4,7 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
+from ..caching import cached_fragment
 from ..challenges import services as challenges
+from ..i18n import viewer_zone
 from ..matching import services as matching
 from ..solutions import services as solutions
 from ..web import safe_next
@@ -15,12 +17,13 @@ HOME_RECORDS = 6  # of each kind
 
 @bp.route("/")
 def index():
-    return render_template(
-        "main/index.html",
+    # Open challenges and recent solutions are public records, the same for every reader of a language.
+    records = cached_fragment(("main.index",), lambda: render_template(
+        "main/_home_records.html",
         open_challenges=challenges.listing(phase="open", per_page=HOME_RECORDS).items,
         solutions=solutions.catalogue(per_page=HOME_RECORDS).items,
-        title=_("CoCity"),
-    )
+    ))
+    return render_template("main/index.html", records=records, title=_("CoCity"))
 
 
 @bp.route("/dashboard")
@@ -29,7 +32,10 @@ def dashboard():
     organisation = current_user.organisation
     fitting, assigned = None, []
     if organisation is not None and organisation.kind == "company":
-        fitting = matching.challenges_for_company(current_user)
+        # Matches come from public challenges and the company's published solutions: the same for all
+        # its members who read them in one language and one time zone.
+        fitting = cached_fragment(("main.dashboard.fitting", organisation.id, viewer_zone()), lambda: render_template(
+            "main/_fitting_challenges.html", fitting=matching.challenges_for_company(current_user)))
     if organisation is not None and organisation.kind == "consultancy":
         assigned = challenges.assigned_to(current_user)
     return render_template(

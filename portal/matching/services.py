@@ -11,18 +11,17 @@ are the same for everyone allowed to see them; who may see them is checked
 before the cache is asked.
 """
 import copy
-import threading
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..access import is_admin, require, require_member_of_kind
+from ..caching import GenerationCache, index_generation, phases_passed
 from ..challenges import services as challenges
 from ..challenges.models import Challenge
 from ..extensions import db
 from ..model_types import utcnow
-from ..search.models import IndexGeneration
 from ..search.services import ensure_index
 from ..solutions.models import Solution
 from .strategies import Match, Reason, get_strategy
@@ -62,7 +61,7 @@ def challenges_for_company(user, limit=10):
     organisation = require_member_of_kind(user, "company")
     ensure_index()
     now = utcnow()
-    return _cached(("challenges", organisation.id, limit, _phases_passed(now)), Challenge,
+    return _cached(("challenges", organisation.id, limit, phases_passed(now)), Challenge,
                    lambda: _challenges_for_organisation(organisation, now, limit))
 
 
@@ -80,20 +79,12 @@ def _challenges_for_organisation(organisation, now, limit):
     return sorted(best.values(), key=lambda match: (-match.score, match.record.key))[:limit]
 
 
-def _phases_passed(now):
-    """How many challenges have opened and how many have closed by `now`: with the index unchanged, these
-    change exactly when some challenge's phase does."""
-    opened = select(func.count()).select_from(Challenge).where(Challenge.opens_at <= now).scalar_subquery()
-    closed = select(func.count()).select_from(Challenge).where(Challenge.closes_at <= now).scalar_subquery()
-    return tuple(db.session.execute(select(opened, closed)).one())
-
-
 def _cached(key, model, compute):
     """`compute()`'s matches, or the ones it gave under the current index generation, records reloaded."""
-    generation = db.session.scalar(select(IndexGeneration.token).where(IndexGeneration.id == 1))
+    generation = index_generation()
     if generation is None:  # a database that never had its index written
         return compute()
-    cache = current_app.extensions.setdefault("portal_match_cache", MatchCache())
+    cache = current_app.extensions.setdefault("portal_match_cache", GenerationCache(CACHE_ENTRIES))
     # The language too, so that reasons worded for a reader never reach a reader of the other language.
     key = (current_app.config["MATCHING_STRATEGY"], str(get_locale()), *key)
     stored = cache.get(generation, key)
@@ -105,24 +96,3 @@ def _cached(key, model, compute):
     ids = [id for id, _score, _reasons in stored]
     records = {record.id: record for record in db.session.scalars(select(model).where(model.id.in_(ids)))}
     return [Match(records[id], score, copy.deepcopy(reasons)) for id, score, reasons in stored if id in records]
-
-
-class MatchCache:
-    """Matches of one index generation; a new generation empties it."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._generation = None
-        self._entries = {}
-
-    def get(self, generation, key):
-        with self._lock:
-            return self._entries.get(key) if generation == self._generation else None
-
-    def put(self, generation, key, value):
-        with self._lock:
-            if generation != self._generation:
-                self._generation, self._entries = generation, {}
-            if len(self._entries) >= CACHE_ENTRIES:
-                self._entries.pop(next(iter(self._entries)))
-            self._entries[key] = value

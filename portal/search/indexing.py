@@ -69,6 +69,10 @@ def _index_committed(session):
     except Exception:  # the data is committed; a broken index must not turn that into an error
         log.exception("search index update failed; it will be rebuilt")
         mark_stale()
+        try:  # what was cached from the data before this commit must not be served on
+            advance_generation(session.get_bind())
+        except Exception:
+            log.exception("could not give the index a new generation")
 
 
 def update(bind, refs):

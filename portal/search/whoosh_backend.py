@@ -8,6 +8,7 @@ import fcntl
 import os
 import re
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +29,20 @@ LOCK_TIMEOUT_SECONDS = 60
 FORMAT = "5"
 FORMAT_FILE = "cocity-format"
 TOC_FILE = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents, one a generation
+OPEN_ATTEMPTS = 20
+
+
+def _retrying(open_index):
+    """`open_index()`, run again when a file it found is gone. A writer in another process that commits
+    deletes the table of contents and the segments it replaced, and the ones found a moment before may be
+    among them; looking again finds the newer ones."""
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return open_index()
+        except FileNotFoundError:
+            if attempt + 1 == OPEN_ATTEMPTS:
+                raise
+            time.sleep(0.005 * (attempt + 1))
 
 
 def schema():
@@ -93,6 +108,9 @@ class WhooshBackend(SearchBackend):
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _index(self):
+        return _retrying(self._open_or_create)
+
+    def _open_or_create(self):
         if index.exists_in(self.path):
             return index.open_dir(self.path)
         with self._creation_lock():  # two processes may both find no index
@@ -161,7 +179,7 @@ class WhooshBackend(SearchBackend):
         state = self._local.__dict__
         stamp = self._stamp()
         if state.get("stamp") != stamp or state.get("pid") != os.getpid():
-            old, searcher = state.get("searcher"), self._index().searcher()
+            old, searcher = state.get("searcher"), _retrying(lambda: self._index().searcher())
             with self._searchers_lock:
                 if old is not None and state.get("pid") == os.getpid():
                     self._searchers.discard(old)
@@ -181,7 +199,10 @@ class WhooshBackend(SearchBackend):
             for entry in entries:
                 found = TOC_FILE.fullmatch(entry.name)
                 if found and (newest is None or int(found[1]) > newest[0]):
-                    status = entry.stat()
+                    try:
+                        status = entry.stat()
+                    except FileNotFoundError:  # replaced by a newer one meanwhile
+                        continue
                     newest = (int(found[1]), status.st_ino, status.st_mtime_ns)
         return newest
 

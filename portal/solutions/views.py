@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..caching import cached_fragment
 from ..errors import Invalid
 from ..extensions import db
 from ..forms import apply_errors, country_options, options, validate_with
@@ -31,6 +32,14 @@ def _level(value):
 
 @bp.route("")
 def catalogue():
+    # The filters, the count and the cards show public records only, the same for every reader of a
+    # language: made once per state of the data.
+    results = cached_fragment(("solutions.catalogue", *sorted(request.args.items(multi=True))), _catalogue_results)
+    return render_template("solutions/catalogue.html", results=results,
+                           can_create=services.can_create(current_user), title=_("Solutions"))
+
+
+def _catalogue_results():
     form = CatalogueFilterForm(request.args)
     anything = [("", _("Any"))]
     form.sector.choices = options(anything + list(SECTORS.items()))
@@ -42,8 +51,7 @@ def catalogue():
     filters.update({name: _level(form[name].data) for name in ("trl_min", "trl_max") if not form[name].errors})
     pagination = services.catalogue(page=page_arg(), **filters)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("solutions/catalogue.html", form=form, pagination=pagination, args=args,
-                           can_create=services.can_create(current_user), title=_("Solutions"))
+    return render_template("solutions/_catalogue_results.html", form=form, pagination=pagination, args=args)
 
 
 def _form(solution=None):
