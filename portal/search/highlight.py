@@ -2,9 +2,10 @@
 import re
 
 from markupsafe import escape
+from whoosh.analysis import Token
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
-from .analysis import text_analyzer
+from .analysis import WORDS, text_analyzer
 
 _ANALYZER = text_analyzer()
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -49,6 +50,31 @@ class SnippetFormatter(HtmlFormatter):
         return " ".join(spans)
 
 
+WORD_CACHE_SIZE = 65536
+_word_terms = {}
+
+
+def _terms_of(word):
+    """The terms the text analyser makes of one word (a word's terms never depend on its neighbours)."""
+    found = _word_terms.get(word)
+    if found is None:
+        if len(_word_terms) >= WORD_CACHE_SIZE:
+            _word_terms.clear()
+        found = _word_terms[word] = tuple(token.text for token in _ANALYZER(word, mode="query", removestops=False))
+    return found
+
+
+def _tokens(text, **_options):
+    """The text analyser's tokens for highlighting, each word analysed once per process: re-analysing every
+    word of every hit's text was most of the time a search took. One token is reused, as Whoosh's own
+    tokenizers do (what keeps a token copies it)."""
+    token = Token(chars=True)
+    for match in WORDS.finditer(text):
+        for term in _terms_of(match.group()):
+            token.text, token.startchar, token.endchar = term, match.start(), match.end()
+            yield token
+
+
 def formatter():
     return SnippetFormatter(tagname="mark", between=" ")
 
@@ -59,7 +85,7 @@ def fragmenter():
 
 def snippet(text, terms):
     """Up to two fragments of `text` around `terms` (index terms), HTML-escaped; the opening if none match."""
-    marked = highlight(text, frozenset(terms), _ANALYZER, fragmenter(), formatter(), top=2) if terms else ""
+    marked = highlight(text, frozenset(terms), _tokens, fragmenter(), formatter(), top=2) if terms else ""
     if marked:
         return marked
     opening = text[:OPENING_CHARS]
