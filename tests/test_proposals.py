@@ -235,12 +235,12 @@ def test_a_partner_confirms_and_only_then_sees_the_proposal(app, client, login, 
     login(setup["other_company"])
     assert client.get(f"/proposals/{proposal_id}").status_code == 404
     page = client.get(f"/proposals/invitations/{partner_id}").get_data(as_text=True)
-    assert "Alpha Sensing" in page and "local partner" in page and "30 %" in page and "Safer school routes" in page
+    assert "Alpha Sensing" in page and "local partner" in page and "30&nbsp;%" in page and "Safer school routes" in page
     assert "LiDAR at every school crossing." not in page  # not the proposal's content
     assert "Crossing sensors" not in page
     assert client.post(f"/proposals/invitations/{partner_id}/confirm").status_code == 302
     page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
-    assert "LiDAR at every school crossing." in page and "Beta Robotics" in page and "70 %" in page
+    assert "LiDAR at every school crossing." in page and "Beta Robotics" in page and "70&nbsp;%" in page
     # A partner reads; only the lead changes, submits or withdraws.
     assert client.post(f"/proposals/{proposal_id}/submit").status_code == 403
     assert client.get(f"/proposals/{proposal_id}/edit").status_code == 403
@@ -290,7 +290,7 @@ def test_a_declined_partner_stays_outside(app, client, login, setup):
         assert "declined" in services_describe(answered)
     login(setup["company"])
     page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
-    assert "declined the invitation" in page and "100 %" in page  # its share returns to the lead
+    assert "declined the invitation" in page and "100&nbsp;%" in page  # its share returns to the lead
 
 
 @pytest.mark.parametrize("target, share, message", [

@@ -7,6 +7,7 @@ from ..access import require
 from ..challenges import services as challenges
 from ..errors import Invalid
 from ..forms import apply_errors, options, validate_with
+from ..i18n import country_name
 from ..model_types import utcnow
 from ..web import form_page, record_id
 from . import ranking, services
@@ -80,7 +81,8 @@ def _show(proposal, status=200, decision_form=None, note_form=None, partner_form
         partner_form = PartnerForm(formdata=None)
     if partner_form is not None:
         partner_form.organisation_id.choices = options(
-            (organisation.id, organisation.name) for organisation in services.partner_candidates(proposal))
+            (organisation.id, f"{organisation.name} · {country_name(organisation.country)}")
+            for organisation in services.partner_candidates(proposal))
         partner_form.set_role_choices(services.ROLE_LABELS)
     partners = proposal.partners if role == "lead" else services.confirmed_partners(proposal)
     return render_template(
