@@ -94,12 +94,13 @@ def configure_blueprints(app):
     from .main.views import bp as main
     from .organisations.views import admin_bp as organisations_admin
     from .organisations.views import bp as organisations
+    from .proposals.views import bp as proposals
     from .search.views import bp as search
     from .solutions.views import bp as solutions
     from .workspaces.views import bp as workspaces
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search, alerts, mail_admin, workspaces):
+                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals):
         app.register_blueprint(blueprint)
 
 
@@ -108,10 +109,12 @@ def configure_subscriptions(app):
     from .alerts.services import subscribe as alerts_subscribe
     from .challenges.services import subscribe as challenges_subscribe
     from .notifications.services import subscribe as notifications_subscribe
+    from .proposals.notices import subscribe as proposals_subscribe
 
     alerts_subscribe(app)
     challenges_subscribe(app)
     notifications_subscribe(app)
+    proposals_subscribe(app)
 
 
 def configure_cli(app):

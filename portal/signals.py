@@ -21,6 +21,16 @@ organisation_timezone_changed = _signals.signal("organisation-timezone-changed")
 challenge_published = _signals.signal("challenge-published")
 # The domains that come next add theirs here: proposal_submitted, tender_amended, ...
 
+# Proposals. sender: the app; proposal=, actor=
+proposal_submitted = _signals.signal("proposal-submitted")
+proposal_withdrawn = _signals.signal("proposal-withdrawn")
+# sender: the app; proposal=, actor= (proposal.status is shortlisted or declined; decision_reason says why)
+proposal_decided = _signals.signal("proposal-decided")
+# sender: the app; partner= (a ConsortiumPartner, its proposal at partner.proposal), actor=
+partner_invited = _signals.signal("partner-invited")
+# sender: the app; partner=, actor= (partner.status is confirmed or declined)
+partner_answered = _signals.signal("partner-answered")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

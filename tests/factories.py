@@ -92,3 +92,25 @@ def workspace(challenge, companies=(), facilitator=None, stage=None):
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def proposal(challenge, org, status="draft", partners=(), solutions=(), **fields):
+    """A complete proposal of company `org` for `challenge` in `status`; `partners` are
+    (organisation, partner status) pairs, each a technology partner with a 10 % share."""
+    from portal.proposals.models import ConsortiumPartner, Proposal, ProposalSolution
+    data = {"title": "Crossing sensors for school routes", "approach": "LiDAR sensors warn drivers at crossings.",
+            "cost_estimate": 250000, "currency": "EUR", "timeline": "Six months.", "team": "Four engineers.",
+            "language": "en"}
+    data.update(fields)
+    item = Proposal(challenge=challenge, organisation=org, status=status, **data)
+    if status != Proposal.DRAFT:
+        item.submitted_at = utcnow()
+    if status in (Proposal.SHORTLISTED, Proposal.DECLINED):
+        item.decided_at, item.decision_reason = utcnow(), "Decided in a test."
+    for partner, partner_status in partners:
+        item.partners.append(ConsortiumPartner(organisation=partner, role="technology", share=10,
+                                               status=partner_status))
+    item.solution_links = [ProposalSolution(solution_id=solution.id) for solution in solutions]
+    db.session.add(item)
+    db.session.flush()
+    return item

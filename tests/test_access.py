@@ -25,6 +25,7 @@ from portal.challenges.models import Challenge, ChallengeConsultant
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.organisations.models import Organisation
+from portal.proposals.models import ConsortiumPartner, Proposal, ProposalNote
 from portal.solutions.models import Solution
 
 from . import factories
@@ -111,6 +112,34 @@ def consultancy_assigned(ref):
 
 
 SIGNED_IN = PERSONAS[1:]
+PROPOSAL_FORM = (("title", "Quiet sensors"), ("language", "en"), ("approach", "Sensors at every crossing."),
+                 ("currency", "EUR"), ("cost_estimate", "100000"), ("timeline", "Six months."), ("team", "Four."))
+
+
+def own_proposals_on(ref):
+    """A probe: how many proposals the user's organisation has for the challenge whose key is `ref`."""
+    def probe(refs, user_id):
+        organisation_id = db.session.scalar(select(User.organisation_id).where(User.id == user_id))
+        return db.session.scalar(select(func.count(Proposal.id)).join(Challenge).where(
+            Challenge.key == refs[ref], Proposal.organisation_id == organisation_id))
+    return probe
+
+
+def proposal_status(ref):
+    return lambda refs, _user: db.session.scalar(select(Proposal.status).where(Proposal.id == refs[ref]))
+
+
+def partner_count(ref):
+    return lambda refs, _user: db.session.scalar(select(func.count(ConsortiumPartner.id)).where(
+        ConsortiumPartner.proposal_id == refs[ref]))
+
+
+def invite_status(refs, _user):
+    return db.session.scalar(select(ConsortiumPartner.status).where(ConsortiumPartner.id == refs["invite_id"]))
+
+
+def note_count(refs, _user):
+    return db.session.scalar(select(func.count(ProposalNote.id)).where(ProposalNote.proposal_id == refs["proposal_id"]))
 
 CASES = [
     Case("main.index", "GET", "/", same("200")),
@@ -204,6 +233,45 @@ CASES = [
     # Members only: the city, the invited company and the facilitator; administrators are not members.
     Case("workspaces.show", "GET", "/workspaces/{workspace_id}", "302 200 404 200 404 200 404"),
     Case("workspaces.show", "GET", "/workspaces/2147483647", "302 404 404 404 404 404 404"),
+    # Proposals: {proposal_id} is the company's, submitted to {challenge}, which the consultancy facilitates;
+    # {draft_proposal_id} is its draft for another challenge, with the other company invited ({invite_id}).
+    # Verified companies answer; the owning city decides and keeps notes; the consultancy reads; nobody
+    # else, administrators included, learns a proposal exists.
+    Case("proposals.new", "GET", "/challenges/{unassigned}/proposals/new", "302 200 200 403 403 403 403"),
+    Case("proposals.new", "POST", "/challenges/{unassigned}/proposals/new", "302 422 422 403 403 403 403",
+         (("title", ""),)),
+    Case("proposals.new", "POST", "/challenges/{unassigned}/proposals/new", "302 302 302 403 403 403 403",
+         PROPOSAL_FORM, to="/proposals/*", effect=Effect(own_proposals_on("unassigned"), 1)),
+    Case("proposals.for_challenge", "GET", "/challenges/{challenge}/proposals", "302 403 403 200 403 200 403"),
+    Case("proposals.show", "GET", "/proposals/{proposal_id}", "302 200 404 200 404 200 404"),
+    Case("proposals.show", "GET", "/proposals/{draft_proposal_id}", "302 200 404 404 404 404 404"),
+    Case("proposals.show", "GET", "/proposals/2147483647", "302 404 404 404 404 404 404"),
+    Case("proposals.edit", "GET", "/proposals/{proposal_id}/edit", "302 200 404 403 404 403 404"),
+    Case("proposals.edit", "POST", "/proposals/{proposal_id}/edit", "302 422 404 403 404 403 404",
+         (("title", ""), ("revision", "1"))),
+    Case("proposals.change_status", "POST", "/proposals/{draft_proposal_id}/submit", "302 302 404 404 404 404 404",
+         to="/proposals/{draft_proposal_id}", effect=Effect(proposal_status("draft_proposal_id"), "submitted")),
+    Case("proposals.change_status", "POST", "/proposals/{proposal_id}/withdraw", "302 302 404 403 404 403 404",
+         to="/proposals/{proposal_id}", effect=Effect(proposal_status("proposal_id"), "withdrawn")),
+    Case("proposals.decide", "POST", "/proposals/{proposal_id}/shortlist", "302 403 404 302 404 403 404",
+         to="/proposals/{proposal_id}", effect=Effect(proposal_status("proposal_id"), "shortlisted")),
+    Case("proposals.decide", "POST", "/proposals/{proposal_id}/decline", "302 403 404 302 404 403 404",
+         (("reason", "Over our budget."),), to="/proposals/{proposal_id}",
+         effect=Effect(proposal_status("proposal_id"), "declined")),
+    Case("proposals.add_note", "POST", "/proposals/{proposal_id}/notes", "302 403 404 302 404 403 404",
+         (("body", "Ask about maintenance."),), to="/proposals/{proposal_id}", effect=Effect(note_count, 1)),
+    Case("proposals.invite_partner", "POST", "/proposals/{proposal_id}/partners", "302 302 404 403 404 403 404",
+         (("organisation_id", "{other_company_org}"), ("role", "operator"), ("share", "20")),
+         to="/proposals/{proposal_id}", effect=Effect(partner_count("proposal_id"), 1)),
+    Case("proposals.remove_partner", "POST", "/proposals/{draft_proposal_id}/partners/{invite_id}/remove",
+         "302 302 404 404 404 404 404", to="/proposals/{draft_proposal_id}",
+         effect=Effect(partner_count("draft_proposal_id"), 0)),
+    Case("proposals.invitation", "GET", "/proposals/invitations/{invite_id}", "302 404 200 404 404 404 404"),
+    Case("proposals.answer_invitation", "POST", "/proposals/invitations/{invite_id}/confirm",
+         "302 404 302 404 404 404 404", to="/proposals/{draft_proposal_id}", effect=Effect(invite_status, "confirmed")),
+    Case("proposals.answer_invitation", "POST", "/proposals/invitations/{invite_id}/decline",
+         "302 404 302 404 404 404 404", to="/proposals/invitations/{invite_id}",
+         effect=Effect(invite_status, "declined")),
 ]
 
 
@@ -232,6 +300,14 @@ def build_references(app, world):
         alert_services.notify_new_challenge(unassigned)  # an unread notification for the company
         account_services.invite(company, "invitee@example.org")
         account_services.request_password_reset("company@example.org")
+        # Proposals: the company's, submitted to the challenge the consultancy facilitates, and its complete
+        # draft for another open challenge with the other company invited.
+        other_company_org = db.session.get(Organisation, world["other_company_org"])
+        submitted = factories.proposal(challenge, company_org, status="submitted")
+        draft = factories.proposal(factories.challenge(city_org, title="Quiet night buses"), company_org,
+                                   partners=[(other_company_org, "invited")])
+        refs.update(proposal_id=submitted.id, draft_proposal_id=draft.id, invite_id=draft.partners[0].id,
+                    other_company_org=other_company_org.id)
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()

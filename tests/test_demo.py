@@ -4,9 +4,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal.challenges.models import Challenge
+from portal.demo.proposals import PROPOSALS
 from portal.demo.services import PASSWORD, demo_records
 from portal.extensions import db
 from portal.organisations.models import Organisation
+from portal.proposals.models import Proposal
 from portal.solutions.models import Solution
 
 
@@ -35,6 +37,8 @@ def test_seed_demo_is_idempotent_and_its_logins_work(app, runner):
     first = totals()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert totals() == first
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Proposal)) == len(PROPOSALS)
     client = app.test_client()
     for email, page, text in [("admin@cocity.example", "/admin/organisations", "Aurora Grid Analytics"),
                               ("city@seoul.example", "/dashboard", "Seoul"),
@@ -51,3 +55,25 @@ def test_seeded_challenges_cover_every_phase(app, runner):
     for phase in ("upcoming", "open", "closed"):
         page = client.get(f"/challenges?phase={phase}").get_data(as_text=True)
         assert "No challenge here." not in page, phase
+
+
+def test_seeded_proposals_walk_every_state_with_a_korean_nordic_consortium(app, runner):
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        proposals = db.session.scalars(select(Proposal)).all()
+        assert {proposal.status for proposal in proposals} == set(Proposal.STATUSES)
+        consortia = [proposal for proposal in proposals if proposal.organisation.country == "KR" and any(
+            partner.status == "confirmed" and partner.role == "local-partner"
+            and partner.organisation.country in ("DK", "SE", "NO", "FI", "IS") for partner in proposal.partners)]
+        assert consortia and consortia[0].status == "shortlisted"
+        assert any(proposal.language == "ko" and proposal.status != "draft" for proposal in proposals)
+    client = app.test_client()
+    client.post("/login", data={"email": "city@copenhagen.example", "password": PASSWORD})
+    page = client.get("/challenges/ch-copenhagen-v2g-hubs/proposals").get_data(as_text=True)
+    titles = [title for title in ("Bidirectional depot hubs", "Charging for autonomous shuttles") if title in page]
+    assert titles == ["Bidirectional depot hubs", "Charging for autonomous shuttles"]
+    assert page.index("Bidirectional depot hubs") < page.index("Charging for autonomous shuttles")
+    assert "one maintenance contract" in page  # the city's note
+    client.post("/logout")
+    client.post("/login", data={"email": "company@haneul.example", "password": PASSWORD})
+    assert "섬 지역 수요응답형 버스" in client.get("/dashboard").get_data(as_text=True)

@@ -293,3 +293,145 @@ def test_the_paths_still_agree_after_records_change_state(app, states):
             assert opened == expected(states, viewer, kind), (viewer, kind)
     listing = client_for(app, states, "anonymous").get("/solutions").get_data(as_text=True)
     assert linked(states, listing, "solution") == expected(states, "anonymous", "solution")
+
+
+# ---------------------------------------------------------------- proposals
+
+PROPOSAL_STATES = ("draft", "submitted", "withdrawn", "shortlisted", "declined")
+PROPOSAL_VIEWERS = ("lead", "invited partner", "confirmed partner", "declined partner", "city owner", "other city",
+                    "assigned consultancy", "other consultancy", "admin", "anonymous")
+
+
+def may_see_proposal(viewer, status):
+    """The rule as people state it: the lead and confirmed partners in every state; the city that owns the
+    challenge and the consultancy assigned to it once the proposal was sent; nobody else, administrators
+    and partners who are only invited or who declined included."""
+    if viewer in ("lead", "confirmed partner"):
+        return True
+    return viewer in ("city owner", "assigned consultancy") and status != "draft"
+
+
+@pytest.fixture
+def proposal_states(app):
+    """One proposal in each state, each for its own challenge of one city, each with an invited, a confirmed
+    and a declined partner (a consultancy among them); the viewers' ids."""
+    from portal.proposals.models import Proposal  # noqa: F401 (the factory builds it)
+
+    with app.test_request_context():
+        orgs = {"lead": factories.organisation("company", name="Lead Sensing"),
+                "invited partner": factories.organisation("company", name="Invited Works"),
+                "confirmed partner": factories.organisation("company", name="Confirmed Local"),
+                "declined partner": factories.organisation("consultancy", name="Declined Advisers"),
+                "city owner": factories.organisation("city", name="Owner City"),
+                "other city": factories.organisation("city", name="Other Town"),
+                "assigned consultancy": factories.organisation("consultancy", name="Assigned Facilitators"),
+                "other consultancy": factories.organisation("consultancy", name="Other Facilitators")}
+        viewers = {name: factories.user(organisation).id for name, organisation in orgs.items()}
+        viewers["admin"] = factories.user(None, is_admin=True).id
+        viewers["anonymous"] = None
+        proposals, challenges = {}, {}
+        for status in PROPOSAL_STATES:
+            challenge = factories.challenge(orgs["city owner"], title=f"Kelp harbour, {status}")
+            challenge.consultants.append(ChallengeConsultant(organisation=orgs["assigned consultancy"]))
+            proposal = factories.proposal(challenge, orgs["lead"], status=status, title=f"Zebrafish plan {status}",
+                                          partners=[(orgs["invited partner"], "invited"),
+                                                    (orgs["confirmed partner"], "confirmed"),
+                                                    (orgs["declined partner"], "declined")])
+            proposals[status], challenges[status] = proposal.id, challenge.key
+        db.session.commit()
+        invitations = {name: {status: next(partner.id for partner in db.session.get(Proposal, id).partners
+                                           if partner.organisation_id == orgs[name].id)
+                              for status, id in proposals.items()}
+                       for name in ("invited partner", "confirmed partner", "declined partner")}
+    return {"viewers": viewers, "proposals": proposals, "challenges": challenges, "invitations": invitations}
+
+
+PROPOSAL_LINK = re.compile(r'href="/proposals/(\d+)"')
+
+
+def proposal_client(app, states, viewer):
+    client = app.test_client()
+    if states["viewers"][viewer] is not None:
+        log_in(app, client, states["viewers"][viewer])
+    return client
+
+
+def test_every_proposal_path_answers_as_the_rule_says(app, proposal_states):
+    from portal.proposals.models import Proposal
+
+    states = proposal_states
+    by_id = {id: status for status, id in states["proposals"].items()}
+    for viewer in PROPOSAL_VIEWERS:
+        should = {status for status in PROPOSAL_STATES if may_see_proposal(viewer, status)}
+        with app.test_request_context():
+            user = db.session.get(User, states["viewers"][viewer]) if states["viewers"][viewer] else None
+            python = {status for status, id in states["proposals"].items()
+                      if db.session.get(Proposal, id).is_visible_to(user)}
+            listed = {by_id[id] for id in db.session.scalars(db.select(Proposal.id).where(Proposal.visible_to(user)))}
+        assert python == should and listed == should, viewer
+        client = proposal_client(app, states, viewer)
+        pages = {status: client.get(f"/proposals/{id}").status_code for status, id in states["proposals"].items()}
+        expected_pages = {status: (200 if status in should else 302 if viewer == "anonymous" else 404)
+                          for status in PROPOSAL_STATES}
+        assert pages == expected_pages, viewer
+        if viewer != "anonymous":
+            dashboard = client.get("/dashboard").get_data(as_text=True)
+            on_dashboard = {by_id[int(id)] for id in PROPOSAL_LINK.findall(dashboard) if int(id) in by_id}
+            # The consortium's own dashboards list its proposals; the city and consultancy find them on the
+            # challenge's list instead.
+            assert on_dashboard == (should if viewer in ("lead", "confirmed partner") else set()), viewer
+        lists = set()
+        for status, key in states["challenges"].items():
+            response = client.get(f"/challenges/{key}/proposals")
+            assert response.status_code == (200 if viewer in ("city owner", "assigned consultancy")
+                                            else 302 if viewer == "anonymous" else 403), (viewer, status)
+            lists |= {by_id[int(id)] for id in PROPOSAL_LINK.findall(response.get_data(as_text=True))
+                      if int(id) in by_id}
+        assert lists == (should if viewer in ("city owner", "assigned consultancy") else set()), viewer
+        found = client.get("/search?q=zebrafish").get_data(as_text=True)
+        assert not PROPOSAL_LINK.search(found), viewer  # proposals are never in the search index
+        for partner, ids in states["invitations"].items():
+            for status, partner_id in ids.items():
+                answer = client.get(f"/proposals/invitations/{partner_id}").status_code
+                assert answer == (200 if viewer == partner else 302 if viewer == "anonymous" else 404), (
+                    viewer, partner, status)
+
+
+def test_notes_and_notices_reach_only_those_the_rule_lets_see(app, proposal_states):
+    from portal.notifications.models import Notification
+    from portal.proposals import services as proposal_services
+    from portal.proposals.models import Proposal
+
+    states = proposal_states
+    viewers = states["viewers"]
+    with app.test_request_context():
+        draft = db.session.get(Proposal, states["proposals"]["draft"])
+        proposal_services.submit(db.session.get(User, viewers["lead"]), draft)
+        proposal_services.add_note(db.session.get(User, viewers["city owner"]), draft, "Zebrafish looks costly.")
+        proposal_services.decline(db.session.get(User, viewers["city owner"]), draft, "Costly.")
+        db.session.commit()
+        notified = {kind: {name for name, id in viewers.items() if id in set(db.session.scalars(
+            db.select(Notification.user_id).where(Notification.kind == kind, Notification.record_id == draft.id)))}
+            for kind in ("proposal_submitted", "proposal_declined")}
+    assert notified == {"proposal_submitted": {"city owner"}, "proposal_declined": {"lead", "confirmed partner"}}
+    for viewer in PROPOSAL_VIEWERS:
+        page = proposal_client(app, states, viewer).get(f"/proposals/{states['proposals']['draft']}")
+        assert ("Zebrafish looks costly." in page.get_data(as_text=True)) is (viewer == "city owner"), viewer
+
+
+def test_an_invited_partner_sees_the_proposal_once_it_confirms(app, proposal_states):
+    from portal.proposals import services as proposal_services
+    from portal.proposals.models import ConsortiumPartner
+
+    states = proposal_states
+    client = proposal_client(app, states, "invited partner")
+    draft = states["proposals"]["draft"]
+    assert client.get(f"/proposals/{draft}").status_code == 404
+    with app.test_request_context():
+        partner = db.session.get(ConsortiumPartner, states["invitations"]["invited partner"]["draft"])
+        proposal_services.answer_invitation(db.session.get(User, states["viewers"]["invited partner"]), partner, True)
+        db.session.commit()
+    assert client.get(f"/proposals/{draft}").status_code == 200
+    assert f'href="/proposals/{draft}"' in client.get("/dashboard").get_data(as_text=True)
+    # The city still does not see a draft, whoever joined it.
+    assert proposal_client(app, states, "city owner").get(f"/proposals/{draft}").status_code == 404

@@ -10,6 +10,7 @@ from ..forms import apply_errors, country_options, options, validate_with
 from ..matching import services as matching
 from ..model_types import utcnow
 from ..organisations.models import Organisation
+from ..proposals import services as proposals
 from ..taxonomy import SECTORS
 from ..web import form_page, page_arg, record_id
 from . import services
@@ -82,7 +83,7 @@ def show(key):
     can_edit = services.can_edit(current_user, challenge)
     return render_template("challenges/show.html", challenge=challenge, now=utcnow(), matches=matches,
                            can_edit=can_edit, consultancies=services.consultancies() if can_edit else [],
-                           title=challenge.title)
+                           proposals=proposals.panel(current_user, challenge), title=challenge.title)
 
 
 @bp.route("/<key>/edit", methods=["GET", "POST"])

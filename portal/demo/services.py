@@ -17,6 +17,7 @@ from ..challenges.models import ChallengeConsultant
 from ..extensions import db
 from ..imports.services import load
 from ..organisations import services as organisations
+from .proposals import seed_proposals
 
 DATA_FILE = Path(__file__).parent / "data.json"
 REFERENCE_DAY = date(2026, 11, 22)
@@ -73,6 +74,7 @@ def seed(today=None):
     consultancy = organisations.get("nordbro-advisory")
     if not any(row.organisation_id == consultancy.id for row in challenge.consultants):
         challenge.consultants.append(ChallengeConsultant(organisation_id=consultancy.id))
+    seed_proposals()
     db.session.flush()
     logins = [(role, email, PASSWORD) for role, email, *_ in LOGINS]
     return logins + [("pending", PENDING_LOGIN[1], PASSWORD)]

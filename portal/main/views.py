@@ -8,6 +8,7 @@ from ..caching import cached_fragment
 from ..challenges import services as challenges
 from ..i18n import viewer_zone
 from ..matching import services as matching
+from ..proposals import services as proposals
 from ..solutions import services as solutions
 from ..web import safe_next
 
@@ -38,8 +39,11 @@ def dashboard():
             "main/_fitting_challenges.html", fitting=matching.challenges_for_company(current_user)))
     if organisation is not None and organisation.kind == "consultancy":
         assigned = challenges.assigned_to(current_user)
+    # Companies lead proposals; consultancies may be consortium partners.
+    own_proposals, invitations = proposals.of_organisation(current_user)
     return render_template(
         "main/dashboard.html", organisation=organisation, fitting=fitting, assigned=assigned,
+        proposals=own_proposals, invitations=invitations,
         solutions=solutions.of_organisation(current_user, organisation) if organisation else [],
         challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
         title=_("Dashboard"),

@@ -55,3 +55,58 @@ register(Kind(
     lambda params: _("“%(title)s” by %(organisation)s matches your alert",
                      title=in_reader_language(params, "title"), organisation=params["organisation"]),
 ))
+
+
+# ---------------------------------------------------------------- proposals and consortia
+
+def _partner_role(params):
+    from ..proposals.services import role_label
+    return role_label(params["role"])
+
+
+register(Kind(
+    "proposal_submitted", _l("A company sent a proposal to your challenge"),
+    _l("A new proposal for your challenge on CoCity"),
+    lambda params: _("%(lead)s sent the proposal “%(proposal)s” for your challenge “%(challenge)s”",
+                     lead=in_reader_language(params, "lead"), proposal=params["proposal"],
+                     challenge=in_reader_language(params, "challenge")),
+))
+register(Kind(
+    "proposal_withdrawn", _l("A company withdrew its proposal to your challenge"),
+    _l("A proposal for your challenge was withdrawn on CoCity"),
+    lambda params: _("%(lead)s withdrew the proposal “%(proposal)s” for your challenge “%(challenge)s”",
+                     lead=in_reader_language(params, "lead"), proposal=params["proposal"],
+                     challenge=in_reader_language(params, "challenge")),
+))
+register(Kind(
+    "proposal_shortlisted", _l("A city shortlisted your proposal"),
+    _l("Your proposal is on the shortlist on CoCity"),
+    lambda params: _("Your proposal “%(proposal)s” for “%(challenge)s” is on the city’s shortlist",
+                     proposal=params["proposal"], challenge=in_reader_language(params, "challenge")),
+))
+register(Kind(
+    "proposal_declined", _l("A city declined your proposal"),
+    _l("Your proposal was declined on CoCity"),
+    lambda params: _("The city declined your proposal “%(proposal)s” for “%(challenge)s”. The reason: %(reason)s",
+                     proposal=params["proposal"], challenge=in_reader_language(params, "challenge"),
+                     reason=params["reason"]),
+))
+register(Kind(
+    "partner_invited", _l("An invitation to join a consortium"),
+    _l("An invitation to join a consortium on CoCity"),
+    lambda params: _("%(lead)s invites your organisation into its consortium for “%(challenge)s” as "
+                     "%(role)s with a %(share)d %% share",
+                     lead=in_reader_language(params, "lead"), challenge=in_reader_language(params, "challenge"),
+                     role=_partner_role(params), share=params["share"]),
+))
+register(Kind(
+    "partner_answered", _l("A partner answered your consortium invitation"),
+    _l("A partner answered your consortium invitation on CoCity"),
+    lambda params: (_("%(partner)s confirmed its place in your consortium for “%(challenge)s”",
+                      partner=in_reader_language(params, "partner"),
+                      challenge=in_reader_language(params, "challenge"))
+                    if params["answer"] == "confirmed" else
+                    _("%(partner)s declined your invitation to the consortium for “%(challenge)s”",
+                      partner=in_reader_language(params, "partner"),
+                      challenge=in_reader_language(params, "challenge"))),
+))

@@ -39,6 +39,8 @@ class Proposal(Visible, db.Model):
     team = db.Column(db.Text, nullable=False, default="")
     language = db.Column(db.String(2), nullable=False, default="en")
     status = db.Column(db.String(20), nullable=False, default=DRAFT, index=True)
+    # Counts the lead's saves: an edit made on an older version is refused instead of overwriting a newer one.
+    revision = db.Column(db.Integer, nullable=False, default=1, server_default="1")
     decision_reason = db.Column(db.String(REASON_MAX), nullable=False, default="")
     submitted_at = db.Column(UTCDateTime)
     decided_at = db.Column(UTCDateTime)
@@ -57,6 +59,10 @@ class Proposal(Visible, db.Model):
         db.CheckConstraint("language IN ('en', 'ko')", name="language"),
         db.CheckConstraint(
             "status IN ('draft', 'submitted', 'withdrawn', 'shortlisted', 'declined')", name="status"),
+        # One live proposal per lead company and challenge; a withdrawn one may be followed by a new one.
+        # The database holds the rule, so two requests racing to create one cannot both succeed.
+        db.Index("uq_proposals_live", "challenge_id", "organisation_id", unique=True,
+                 sqlite_where=db.text("status != 'withdrawn'"), postgresql_where=db.text("status != 'withdrawn'")),
     )
 
     @classmethod
