@@ -108,10 +108,12 @@ def configure_subscriptions(app):
     from .alerts.services import subscribe as alerts_subscribe
     from .challenges.services import subscribe as challenges_subscribe
     from .notifications.services import subscribe as notifications_subscribe
+    from .workspaces.services import subscribe as workspaces_subscribe
 
     alerts_subscribe(app)
     challenges_subscribe(app)
     notifications_subscribe(app)
+    workspaces_subscribe(app)
 
 
 def configure_cli(app):

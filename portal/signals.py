@@ -21,6 +21,11 @@ organisation_timezone_changed = _signals.signal("organisation-timezone-changed")
 challenge_published = _signals.signal("challenge-published")
 # The domains that come next add theirs here: proposal_submitted, tender_amended, ...
 
+# Workspaces. sender: the app; workspace=, organisation= (invited), actor=
+workspace_member_invited = _signals.signal("workspace-member-invited")
+# sender: the app; workspace=, decision= (a GateDecision, forward or back), actor=
+gate_passed = _signals.signal("gate-passed")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

@@ -11,6 +11,7 @@ from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..taxonomy import SECTORS
 from ..web import form_page, page_arg, record_id
+from ..workspaces import services as workspaces
 from . import services
 from .forms import ChallengeFilterForm, ChallengeForm
 
@@ -73,7 +74,7 @@ def show(key):
     can_edit = services.can_edit(current_user, challenge)
     return render_template("challenges/show.html", challenge=challenge, now=utcnow(), matches=matches,
                            can_edit=can_edit, consultancies=services.consultancies() if can_edit else [],
-                           title=challenge.title)
+                           workspace_panel=workspaces.challenge_panel(current_user, challenge), title=challenge.title)
 
 
 @bp.route("/<key>/edit", methods=["GET", "POST"])

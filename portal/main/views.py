@@ -8,6 +8,7 @@ from ..challenges import services as challenges
 from ..matching import services as matching
 from ..solutions import services as solutions
 from ..web import safe_next
+from ..workspaces import services as workspaces
 
 bp = Blueprint("main", __name__)
 HOME_RECORDS = 6  # of each kind
@@ -36,6 +37,7 @@ def dashboard():
         "main/dashboard.html", organisation=organisation, fitting=fitting, assigned=assigned,
         solutions=solutions.of_organisation(current_user, organisation) if organisation else [],
         challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
+        workspaces=workspaces.workspaces_of(current_user) if organisation else [],
         title=_("Dashboard"),
     )
 
