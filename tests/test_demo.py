@@ -51,3 +51,31 @@ def test_seeded_challenges_cover_every_phase(app, runner):
     for phase in ("upcoming", "open", "closed"):
         page = client.get(f"/challenges?phase={phase}").get_data(as_text=True)
         assert "No challenge here." not in page, phase
+
+
+def test_seeded_workspaces_walk_the_stages_and_one_is_ready_to_tender(app, runner):
+    from portal.workspaces import services as workspace_services
+    from portal.workspaces.models import Workspace, WorkspaceActivity
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+
+    def totals():
+        with app.app_context():
+            return [db.session.scalar(select(func.count()).select_from(m)) for m in (Workspace, WorkspaceActivity)]
+
+    first = totals()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert totals() == first and first[0] == 3
+    with app.app_context():
+        stages = dict(db.session.execute(select(Workspace.title, Workspace.stage)).all())
+        assert set(stages.values()) == {"explore", "co-design", "ready-to-tender"}
+        ready = db.session.scalar(select(Workspace).where(Workspace.stage == "ready-to-tender"))
+        assert workspace_services.fit_table(ready).complete and workspace_services.investment_of(ready)
+        assert [gate.to_stage for gate in ready.gate_decisions] == ["define", "co-design", "pilot", "ready-to-tender"]
+        assert "침수" in ready.title
+    client = app.test_client()
+    for email, title in (("company@haneul.example", "반지하 침수 조기경보"),
+                         ("consultant@nordbro.example", "V2G hubs for the city fleet")):
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        assert title in client.get("/dashboard").get_data(as_text=True), email
+        client.post("/logout")

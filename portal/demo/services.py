@@ -17,6 +17,7 @@ from ..challenges.models import ChallengeConsultant
 from ..extensions import db
 from ..imports.services import load
 from ..organisations import services as organisations
+from .workspaces import seed_workspaces
 
 DATA_FILE = Path(__file__).parent / "data.json"
 REFERENCE_DAY = date(2026, 11, 22)
@@ -74,6 +75,7 @@ def seed(today=None):
     if not any(row.organisation_id == consultancy.id for row in challenge.consultants):
         challenge.consultants.append(ChallengeConsultant(organisation_id=consultancy.id))
     db.session.flush()
+    seed_workspaces(PASSWORD, today or date.today())
     logins = [(role, email, PASSWORD) for role, email, *_ in LOGINS]
     return logins + [("pending", PENDING_LOGIN[1], PASSWORD)]
 
