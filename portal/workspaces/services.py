@@ -6,9 +6,10 @@ change (NotAllowed), validates everything before writing (Invalid with errors by
 of the activity feed.
 """
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -236,6 +237,11 @@ def activity_feed(workspace, limit=None):
     return db.session.scalars(statement.limit(limit) if limit else statement).all()
 
 
+def _day(params):
+    """The day a feed line names, in the reader's language."""
+    return format_date(date.fromisoformat(params["day"]), "medium")
+
+
 for _kind, _describe in {
     "opened": lambda p: _("opened the workspace for “%(challenge)s”", challenge=p["challenge"]),
     "member_invited": lambda p: _("invited %(organisation)s as %(role)s", organisation=p["organisation"],
@@ -255,12 +261,12 @@ for _kind, _describe in {
                                        budget_line=p["budget_line"]),
     "investment_changed": lambda p: _("changed the investment decision: %(budget_line)s",
                                       budget_line=p["budget_line"]),
-    "milestone_added": lambda p: _("added the milestone “%(title)s” due %(day)s", title=p["title"], day=p["day"]),
+    "milestone_added": lambda p: _("added the milestone “%(title)s” due %(day)s", title=p["title"], day=_day(p)),
     "milestone_removed": lambda p: _("removed the milestone “%(title)s”", title=p["title"]),
     "decision_logged": lambda p: _("logged the decision “%(title)s”", title=p["title"]),
-    "meeting_noted": lambda p: _("added notes of the meeting on %(day)s", day=p["day"]),
+    "meeting_noted": lambda p: _("added notes of the meeting on %(day)s", day=_day(p)),
     "action_added": lambda p: _("gave %(owner)s an action due %(day)s: %(description)s", owner=p["owner"],
-                                day=p["day"], description=p["description"]),
+                                day=_day(p), description=p["description"]),
     "action_done": lambda p: _("marked done: %(description)s", description=p["description"]),
     "action_reopened": lambda p: _("reopened: %(description)s", description=p["description"]),
 }.items():
