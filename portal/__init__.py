@@ -110,11 +110,13 @@ def configure_subscriptions(app):
     from .challenges.services import subscribe as challenges_subscribe
     from .notifications.services import subscribe as notifications_subscribe
     from .proposals.notices import subscribe as proposals_subscribe
+    from .workspaces.services import subscribe as workspaces_subscribe
 
     alerts_subscribe(app)
     challenges_subscribe(app)
     notifications_subscribe(app)
     proposals_subscribe(app)
+    workspaces_subscribe(app)
 
 
 def configure_cli(app):

@@ -31,6 +31,11 @@ partner_invited = _signals.signal("partner-invited")
 # sender: the app; partner=, actor= (partner.status is confirmed or declined)
 partner_answered = _signals.signal("partner-answered")
 
+# Workspaces. sender: the app; workspace=, organisation= (invited), actor=
+workspace_member_invited = _signals.signal("workspace-member-invited")
+# sender: the app; workspace=, decision= (a GateDecision, forward or back), actor=
+gate_passed = _signals.signal("gate-passed")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

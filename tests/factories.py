@@ -114,3 +114,13 @@ def proposal(challenge, org, status="draft", partners=(), solutions=(), **fields
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def shortlisted(challenge, company):
+    """A proposal of `company` to `challenge`, on the city's shortlist."""
+    from portal.proposals.models import Proposal
+    item = Proposal(challenge=challenge, organisation=company, title=f"{company.name} answers", approach="Our way.",
+                    status=Proposal.SHORTLISTED, submitted_at=utcnow(), decided_at=utcnow())
+    db.session.add(item)
+    db.session.flush()
+    return item

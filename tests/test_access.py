@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -52,7 +53,7 @@ class Case:
     method: str
     path: str  # may name references: {solution}, {draft}, ...
     expected: str  # one status per persona, in PERSONAS order
-    data: tuple = ()  # form fields; values may name references too
+    data: tuple = ()  # form fields; names and values may name references too
     to: str = ""  # where a signed-in persona's redirect goes: a glob of path and query; may name references
     anonymous_to: str = LOGIN  # where an anonymous visitor's redirect goes; {path} is the quoted request path
     effect: Effect | None = None  # what a successful POST changes
@@ -109,6 +110,63 @@ def consultancy_assigned(ref):
     return lambda refs, _user: db.session.scalar(
         select(func.count()).select_from(ChallengeConsultant).join(Challenge).where(
             Challenge.key == refs[ref], ChallengeConsultant.organisation_id == refs["consultancy_id"])) > 0
+
+
+def workspace_stage(refs, _user):
+    from portal.workspaces.models import Workspace
+    return db.session.scalar(select(Workspace.stage).where(Workspace.id == refs["workspace_id"]))
+
+
+def workspace_of_challenge(ref):
+    """A probe: whether the challenge whose key is the reference `ref` has a workspace."""
+    def probe(refs, _user):
+        from portal.workspaces.models import Workspace
+        return db.session.scalar(select(func.count()).select_from(Workspace).join(Challenge).where(
+            Challenge.key == refs[ref])) > 0
+    return probe
+
+
+def in_workspace(organisation_ref):
+    """A probe: whether the organisation named by the reference is a member of the table's workspace."""
+    def probe(refs, _user):
+        from portal.workspaces.models import WorkspaceMember
+        return db.session.get(WorkspaceMember, (refs["workspace_id"], refs[organisation_ref])) is not None
+    return probe
+
+
+def rows_in_workspace(model_name):
+    """A probe: how many records of the workspaces model `model_name` the table's workspace holds."""
+    def probe(refs, _user):
+        from portal.workspaces import models
+        model = getattr(models, model_name)
+        return db.session.scalar(select(func.count()).select_from(model).where(
+            model.workspace_id == refs["workspace_id"]))
+    return probe
+
+
+def fit_item_title(refs, _user):
+    from portal.workspaces.models import FitItem
+    return db.session.scalar(select(FitItem.title).where(FitItem.id == refs["ws_fit_item_id"]))
+
+
+def company_fit_verdict(refs, _user):
+    from portal.workspaces.models import FitAnswer
+    return db.session.scalar(select(FitAnswer.verdict).where(FitAnswer.item_id == refs["ws_fit_item_id"],
+                                                             FitAnswer.organisation_id == refs["company_org_id"]))
+
+
+def action_done(refs, _user):
+    from portal.workspaces.models import ActionItem
+    return db.session.scalar(select(ActionItem.done_at).where(ActionItem.id == refs["ws_action_id"])) is not None
+
+
+WS_DAY = date.today().isoformat()
+WS_INVESTMENT = (("budget_line", "Pilots 2027"), ("amount", "500000"), ("currency", "EUR"),
+                 ("funding_source", "City budget"), ("procurement_model", "pre-commercial"),
+                 ("approved_by_name", "A. Park"), ("approved_by_role", "Mayor"), ("approved_on", WS_DAY))
+MEMBERS_ONLY = "302 200 404 200 404 200 404"  # the city, the invited company and the facilitator
+CITY_ONLY = "302 403 404 302 404 403 404"  # members in another role are refused, outsiders never find it
+CITY_AND_FACILITATOR = "302 403 404 302 404 302 404"
 
 
 SIGNED_IN = PERSONAS[1:]
@@ -272,6 +330,70 @@ CASES = [
     Case("proposals.answer_invitation", "POST", "/proposals/invitations/{invite_id}/decline",
          "302 404 302 404 404 404 404", to="/proposals/invitations/{invite_id}",
          effect=Effect(invite_status, "declined")),
+    Case("workspaces.open_for", "GET", "/workspaces/open/{ws_challenge}", "302 403 403 200 403 403 403"),
+    Case("workspaces.open_for", "POST", "/workspaces/open/{ws_challenge}", "302 403 403 302 403 403 403",
+         (("title", "Room"), ("company_ids", "{company_org_id}"), ("facilitator_id", "{consultancy_id}")),
+         to="/workspaces/*", effect=Effect(workspace_of_challenge("ws_challenge"), True)),
+    Case("workspaces.gates", "GET", "/workspaces/{workspace_id}/gates", MEMBERS_ONLY),
+    Case("workspaces.gates", "POST", "/workspaces/{workspace_id}/gates", CITY_AND_FACILITATOR,
+         (("direction", "forward"), ("reason", "Understood.")), to="/workspaces/{workspace_id}/gates",
+         effect=Effect(workspace_stage, "define")),
+    Case("workspaces.gates", "POST", "/workspaces/{workspace_id}/gates", "302 403 404 422 404 422 404",
+         (("direction", "forward"), ("reason", ""))),
+    Case("workspaces.activity", "GET", "/workspaces/{workspace_id}/activity", MEMBERS_ONLY),
+    Case("workspaces.members", "GET", "/workspaces/{workspace_id}/members", MEMBERS_ONLY),
+    Case("workspaces.members", "POST", "/workspaces/{workspace_id}/members", CITY_ONLY,
+         (("organisation_id", "{other_company_org_id}"),), to="/workspaces/{workspace_id}/members",
+         effect=Effect(in_workspace("other_company_org_id"), True)),
+    Case("workspaces.remove_member", "POST", "/workspaces/{workspace_id}/members/{company_org_id}/remove", CITY_ONLY,
+         to="/workspaces/{workspace_id}/members", effect=Effect(in_workspace("company_org_id"), False)),
+    Case("workspaces.fit", "GET", "/workspaces/{workspace_id}/fit", MEMBERS_ONLY),
+    Case("workspaces.add_fit_item", "POST", "/workspaces/{workspace_id}/fit/items", CITY_ONLY,
+         (("category", "regulation"), ("title", "PIPA")), to="/workspaces/{workspace_id}/fit",
+         effect=Effect(rows_in_workspace("FitItem"), 2)),
+    Case("workspaces.edit_fit_item", "GET", "/workspaces/{workspace_id}/fit/items/{ws_fit_item_id}/edit",
+         "302 403 404 200 404 403 404"),
+    Case("workspaces.edit_fit_item", "POST", "/workspaces/{workspace_id}/fit/items/{ws_fit_item_id}/edit", CITY_ONLY,
+         (("category", "system"), ("title", "S-DoT v2")), to="/workspaces/{workspace_id}/fit",
+         effect=Effect(fit_item_title, "S-DoT v2")),
+    Case("workspaces.remove_fit_item", "POST", "/workspaces/{workspace_id}/fit/items/{ws_fit_item_id}/delete",
+         CITY_ONLY, to="/workspaces/{workspace_id}/fit", effect=Effect(rows_in_workspace("FitItem"), 0)),
+    Case("workspaces.answer_fit", "GET", "/workspaces/{workspace_id}/fit/answers", "302 200 404 403 404 403 404"),
+    Case("workspaces.answer_fit", "POST", "/workspaces/{workspace_id}/fit/answers", "302 302 404 403 404 403 404",
+         (("verdict-{ws_fit_item_id}", "needs-work"), ("how-{ws_fit_item_id}", "An adapter.")),
+         to="/workspaces/{workspace_id}/fit", effect=Effect(company_fit_verdict, "needs-work")),
+    Case("workspaces.investment", "GET", "/workspaces/{workspace_id}/investment", MEMBERS_ONLY),
+    Case("workspaces.investment", "POST", "/workspaces/{workspace_id}/investment", CITY_ONLY, WS_INVESTMENT,
+         to="/workspaces/{workspace_id}/investment", effect=Effect(rows_in_workspace("InvestmentDecision"), 1)),
+    Case("workspaces.investment", "POST", "/workspaces/{workspace_id}/investment", "302 403 404 422 404 403 404",
+         (("amount", "-3"),)),
+    Case("workspaces.milestones", "GET", "/workspaces/{workspace_id}/milestones", MEMBERS_ONLY),
+    Case("workspaces.milestones", "POST", "/workspaces/{workspace_id}/milestones", CITY_AND_FACILITATOR,
+         (("title", "Pilot"), ("due_on", WS_DAY), ("owner_organisation_id", "{company_org_id}")),
+         to="/workspaces/{workspace_id}/milestones", effect=Effect(rows_in_workspace("Milestone"), 2)),
+    Case("workspaces.remove_milestone", "POST", "/workspaces/{workspace_id}/milestones/{ws_milestone_id}/delete",
+         CITY_AND_FACILITATOR, to="/workspaces/{workspace_id}/milestones",
+         effect=Effect(rows_in_workspace("Milestone"), 0)),
+    Case("workspaces.decisions", "GET", "/workspaces/{workspace_id}/decisions", MEMBERS_ONLY),
+    Case("workspaces.decisions", "POST", "/workspaces/{workspace_id}/decisions", CITY_AND_FACILITATOR,
+         (("title", "Area"), ("decision", "Mangwon."), ("decided_by", "Steering group"), ("decided_on", WS_DAY)),
+         to="/workspaces/{workspace_id}/decisions", effect=Effect(rows_in_workspace("Decision"), 1)),
+    Case("workspaces.meetings", "GET", "/workspaces/{workspace_id}/meetings", MEMBERS_ONLY),
+    Case("workspaces.meetings", "POST", "/workspaces/{workspace_id}/meetings", CITY_AND_FACILITATOR,
+         (("held_on", WS_DAY), ("attendees", "All"), ("notes", "Met.")),
+         to="/workspaces/{workspace_id}/meetings", effect=Effect(rows_in_workspace("MeetingNote"), 2)),
+    Case("workspaces.add_action", "POST", "/workspaces/{workspace_id}/meetings/{ws_meeting_id}/actions",
+         CITY_AND_FACILITATOR, (("description", "Call"), ("owner_id", "{company_id}"), ("due_on", WS_DAY)),
+         to="/workspaces/{workspace_id}/meetings*", effect=Effect(rows_in_workspace("ActionItem"), 2)),
+    # The action's owner (the company's person), the city and the facilitator mark it done.
+    Case("workspaces.mark_action", "POST", "/workspaces/{workspace_id}/actions/{ws_action_id}/done",
+         "302 302 404 302 404 302 404", to="/workspaces/{workspace_id}/meetings*", effect=Effect(action_done, True)),
+    # Another city's workspace: its own members only; records of one workspace are never found under another.
+    Case("workspaces.show", "GET", "/workspaces/{other_workspace_id}", "302 404 200 404 200 404 404"),
+    Case("workspaces.edit_fit_item", "GET", "/workspaces/{other_workspace_id}/fit/items/{ws_fit_item_id}/edit",
+         "302 404 404 404 404 404 404"),
+    Case("workspaces.mark_action", "POST", "/workspaces/{other_workspace_id}/actions/{ws_action_id}/done",
+         "302 404 404 404 404 404 404"),
 ]
 
 
@@ -308,6 +430,7 @@ def build_references(app, world):
                                    partners=[(other_company_org, "invited")])
         refs.update(proposal_id=submitted.id, draft_proposal_id=draft.id, invite_id=draft.partners[0].id,
                     other_company_org=other_company_org.id)
+        refs.update(_workspace_references(world, challenge))
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()
@@ -316,6 +439,34 @@ def build_references(app, world):
     refs["invitation_token"] = next(link for link in links if "/invitations/" in link).rsplit("/", 1)[1]
     refs["reset_token"] = next(link for link in links if "/password/reset/" in link).rsplit("/", 1)[1]
     return refs, sessions
+
+
+def _workspace_references(world, challenge):
+    """Inside the table's workspace: a fit item, a milestone, a meeting with an action for the company's person;
+    another city's workspace; and a challenge with a shortlist and no workspace yet."""
+    from portal.workspaces.models import ActionItem, FitItem, MeetingNote, Milestone, Workspace
+    organisations = {name: db.session.get(Organisation, world[name]) for name in (
+        "city_org", "company_org", "other_company_org", "other_city_org")}
+    workspace = db.session.scalar(select(Workspace).where(Workspace.challenge_id == challenge.id))
+    # The company is in the workspace already, with its submitted proposal to this challenge (above).
+    factories.shortlisted(challenge, organisations["other_company_org"])
+    item = FitItem(workspace_id=workspace.id, category="system", title="S-DoT", created_by_id=world["city"])
+    milestone = Milestone(workspace_id=workspace.id, title="Kick-off", due_on=date.today(),
+                          owner_organisation_id=world["city_org"], created_by_id=world["city"])
+    meeting = MeetingNote(workspace_id=workspace.id, held_on=date.today(), attendees="All", notes="Met.",
+                          recorded_by_id=world["consultant"])
+    meeting.action_items.append(ActionItem(workspace_id=workspace.id, description="Send the spec",
+                                           owner_id=world["company"], due_on=date.today()))
+    db.session.add_all([item, milestone, meeting])
+    elsewhere = factories.challenge(organisations["other_city_org"], title="Harbour buses")
+    other = factories.workspace(elsewhere, [organisations["other_company_org"]])
+    unopened = factories.challenge(organisations["city_org"], title="Quiet streets")
+    factories.shortlisted(unopened, organisations["company_org"])
+    db.session.flush()
+    return {"ws_fit_item_id": item.id, "ws_milestone_id": milestone.id, "ws_meeting_id": meeting.id,
+            "ws_action_id": meeting.action_items[0].id, "other_workspace_id": other.id, "ws_challenge": unopened.key,
+            "company_org_id": world["company_org"], "other_company_org_id": world["other_company_org"],
+            "company_id": world["company"]}
 
 
 WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
@@ -440,7 +591,7 @@ def test_role_table(shared, case, persona):
     if case.effect:
         with app.app_context():
             before = case.effect.probe(refs, user_id)
-    response = client.open(path, method=case.method, data={k: v.format(**refs) for k, v in case.data})
+    response = client.open(path, method=case.method, data={k.format(**refs): v.format(**refs) for k, v in case.data})
     expected = int(case.expected.split()[PERSONAS.index(persona)])
     assert response.status_code == expected, f"{persona}: {case}"
 

@@ -32,13 +32,14 @@ def test_seed_demo_is_idempotent_and_its_logins_work(app, runner):
 
     def totals():
         with app.app_context():
-            return [db.session.scalar(select(func.count()).select_from(m)) for m in (Organisation, Solution, Challenge)]
+            return [db.session.scalar(select(func.count()).select_from(m))
+                    for m in (Organisation, Solution, Challenge, Proposal)]
 
     first = totals()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert totals() == first
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Proposal)) == len(PROPOSALS)
+        assert {item["title"] for item in PROPOSALS} <= set(db.session.scalars(select(Proposal.title)))
     client = app.test_client()
     for email, page, text in [("admin@cocity.example", "/admin/organisations", "Aurora Grid Analytics"),
                               ("city@seoul.example", "/dashboard", "Seoul"),
@@ -77,3 +78,29 @@ def test_seeded_proposals_walk_every_state_with_a_korean_nordic_consortium(app, 
     client.post("/logout")
     client.post("/login", data={"email": "company@haneul.example", "password": PASSWORD})
     assert "섬 지역 수요응답형 버스" in client.get("/dashboard").get_data(as_text=True)
+def test_seeded_workspaces_walk_the_stages_and_one_is_ready_to_tender(app, runner):
+    from portal.workspaces import services as workspace_services
+    from portal.workspaces.models import Workspace, WorkspaceActivity
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+
+    def totals():
+        with app.app_context():
+            return [db.session.scalar(select(func.count()).select_from(m)) for m in (Workspace, WorkspaceActivity)]
+
+    first = totals()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert totals() == first and first[0] == 3
+    with app.app_context():
+        stages = dict(db.session.execute(select(Workspace.title, Workspace.stage)).all())
+        assert set(stages.values()) == {"explore", "co-design", "ready-to-tender"}
+        ready = db.session.scalar(select(Workspace).where(Workspace.stage == "ready-to-tender"))
+        assert workspace_services.fit_table(ready).complete and workspace_services.investment_of(ready)
+        assert [gate.to_stage for gate in ready.gate_decisions] == ["define", "co-design", "pilot", "ready-to-tender"]
+        assert "침수" in ready.title
+    client = app.test_client()
+    for email, title in (("company@haneul.example", "반지하 침수 조기경보"),
+                         ("consultant@nordbro.example", "V2G hubs for the city fleet")):
+        client.post("/login", data={"email": email, "password": PASSWORD})
+        assert title in client.get("/dashboard").get_data(as_text=True), email
+        client.post("/logout")

@@ -4,13 +4,14 @@ Every record state meets every role: solutions published or archived by verified
 companies; challenges drafted, upcoming, open, past their closing day and closed, by verified, pending and
 rejected cities; organisations in every verification state; seen by nobody signed in, a member of the
 owner, another company, another city, a consultancy assigned to every challenge and one that is not, and
-an administrator.
+an administrator. At the end, workspaces and the records inside them meet everyone who might look in.
 """
 import json
 import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.challenges import services as challenge_services
@@ -160,9 +161,14 @@ def meets(viewer_name, owner_name):
 
 
 def client_for(app, states, viewer_name):
+    return client_for_id(app, states["viewers"][viewer_name])
+
+
+def client_for_id(app, user_id):
+    """A test client, logged in as the user unless `user_id` is None."""
     client = app.test_client()
-    if states["viewers"][viewer_name] is not None:
-        log_in(app, client, states["viewers"][viewer_name])
+    if user_id is not None:
+        log_in(app, client, user_id)
     return client
 
 
@@ -435,3 +441,127 @@ def test_an_invited_partner_sees_the_proposal_once_it_confirms(app, proposal_sta
     assert f'href="/proposals/{draft}"' in client.get("/dashboard").get_data(as_text=True)
     # The city still does not see a draft, whoever joined it.
     assert proposal_client(app, states, "city owner").get(f"/proposals/{draft}").status_code == 404
+
+
+# ---------------------------------------------------------------- workspaces and the records inside them
+
+WORKSPACE_TABS = ("", "/gates", "/members", "/fit", "/investment", "/milestones", "/decisions", "/meetings",
+                  "/activity")
+
+
+class WorkspaceWorld:
+    """Two workspaces of one city in different states, and everyone who might try to look inside.
+
+    "open room": an open challenge's workspace in the define stage with the invited company and the facilitating
+    consultancy; a shortlisted company that was never invited, and one that was invited and then removed.
+    "ready room": a closed challenge's workspace at ready-to-tender with another company and no facilitator.
+    Each holds one record of every kind that lives inside a workspace.
+    """
+
+    def __init__(self):
+        from portal.workspaces import services as workspace_services
+        from portal.workspaces.models import (
+            ActionItem,
+            Decision,
+            FitAnswer,
+            FitItem,
+            InvestmentDecision,
+            MeetingNote,
+            Milestone,
+        )
+
+        names = {"city": "city", "other city": "city", "invited company": "company", "ready company": "company",
+                 "uninvited company": "company", "removed company": "company",
+                 "facilitator consultancy": "consultancy", "assigned consultancy": "consultancy"}
+        self.organisations = {name: factories.organisation(kind, name=name.title()) for name, kind in names.items()}
+        self.viewers = {"anonymous": None, "admin": factories.user(None, is_admin=True)}
+        for name, organisation in self.organisations.items():
+            self.viewers[f"member of {name}"] = factories.user(organisation)
+        org = self.organisations
+        open_challenge = factories.challenge(org["city"], title="Kelp rooms, open")
+        ready_challenge = factories.challenge(org["city"], title="Kelp rooms, closed", status=Challenge.CLOSED)
+        open_challenge.consultants.append(ChallengeConsultant(organisation=org["assigned consultancy"]))
+        for company in ("invited company", "uninvited company", "removed company"):
+            factories.shortlisted(open_challenge, org[company])
+        factories.shortlisted(ready_challenge, org["ready company"])
+        self.rooms = {
+            "open room": factories.workspace(open_challenge, [org["invited company"], org["removed company"]],
+                                             org["facilitator consultancy"], stage="define"),
+            "ready room": factories.workspace(ready_challenge, [org["ready company"]], stage="ready-to-tender"),
+        }
+        city_person = self.viewers["member of city"]
+        workspace_services.remove_member(city_person, self.rooms["open room"], org["removed company"].id)
+        self.members = {"open room": {"city", "invited company", "facilitator consultancy"},
+                        "ready room": {"city", "ready company"}}
+        self.inside = [FitItem, FitAnswer, InvestmentDecision, Milestone, Decision, MeetingNote, ActionItem]
+        for room_name, room in self.rooms.items():
+            company = next(name for name in self.members[room_name] if name.endswith("company"))
+            item = FitItem(workspace_id=room.id, category="system", title=f"Kelp platform of the {room_name}",
+                           created_by_id=city_person.id)
+            meeting = MeetingNote(workspace_id=room.id, held_on=TODAY, attendees="All", notes="Kelp talk",
+                                  recorded_by_id=city_person.id)
+            db.session.add_all([item, meeting, Milestone(
+                workspace_id=room.id, title="Kelp pilot", due_on=TODAY, owner_organisation_id=org["city"].id,
+                created_by_id=city_person.id), Decision(
+                workspace_id=room.id, title="Kelp", decision="Go", decided_by="City", decided_on=TODAY,
+                recorded_by_id=city_person.id), InvestmentDecision(
+                workspace_id=room.id, budget_line="Kelp", amount=1, currency="EUR", funding_source="City",
+                procurement_model="bto", approved_by_name="Mayor", approved_by_role="Mayor", approved_on=TODAY,
+                recorded_by_id=city_person.id)])
+            db.session.flush()
+            db.session.add_all([FitAnswer(workspace_id=room.id, item_id=item.id, organisation_id=org[company].id,
+                                          verdict="fits", how="Kelp API", answered_by_id=city_person.id),
+                                ActionItem(workspace_id=room.id, meeting_id=meeting.id, description="Kelp",
+                                           owner_id=city_person.id, due_on=TODAY)])
+            workspace_services.record_activity(room, city_person, "decision_logged", {"title": "Kelp"})
+
+
+@pytest.fixture
+def rooms(app):
+    with app.test_request_context():
+        built = WorkspaceWorld()
+        db.session.commit()
+        return {"viewers": {name: user and user.id for name, user in built.viewers.items()},
+                "rooms": {name: room.id for name, room in built.rooms.items()},
+                "challenges": {name: room.challenge.key for name, room in built.rooms.items()},
+                "members": built.members, "inside": built.inside}
+
+
+def may_enter(viewer_name, members):
+    """The rule as people state it: the people of a workspace's current member organisations, nobody else
+    (administrators, assigned consultancies, shortlisted or removed companies included)."""
+    return viewer_name.removeprefix("member of ") in members
+
+
+def test_workspaces_and_everything_inside_show_to_their_members_only(app, rooms):
+    for viewer, user_id in rooms["viewers"].items():
+        client = client_for_id(app, user_id)
+        entered = {room for room, members in rooms["members"].items() if may_enter(viewer, members)}
+        for room, room_id in rooms["rooms"].items():
+            for tab in WORKSPACE_TABS:
+                status = client.get(f"/workspaces/{room_id}{tab}").status_code
+                assert status == (200 if room in entered else 302 if user_id is None else 404), (viewer, room, tab)
+        if user_id is None:
+            continue
+        listing = client.get("/workspaces").get_data(as_text=True)
+        dashboard = client.get("/dashboard").get_data(as_text=True)
+        for room, room_id in rooms["rooms"].items():
+            for page, where in ((listing, "listing"), (dashboard, "dashboard")):
+                assert (f'href="/workspaces/{room_id}"' in page) is (room in entered), (viewer, room, where)
+            challenge_page = client.get(f"/challenges/{rooms['challenges'][room]}").get_data(as_text=True)
+            assert ("Go to the workspace" in challenge_page) is (room in entered), (viewer, room)
+        assert "Kelp platform" not in client.get("/search?q=kelp").get_data(as_text=True), viewer
+
+
+def test_records_inside_a_workspace_follow_its_membership(app, rooms):
+    from portal.workspaces.models import Workspace
+
+    with app.test_request_context():
+        for viewer, user_id in rooms["viewers"].items():
+            user = db.session.get(User, user_id) if user_id else None
+            entered = {rooms["rooms"][room] for room, members in rooms["members"].items()
+                       if may_enter(viewer, members)}
+            assert set(db.session.scalars(select(Workspace.id).where(Workspace.visible_to(user)))) == entered, viewer
+            for model in rooms["inside"]:
+                seen = set(db.session.scalars(select(model.workspace_id).where(model.visible_to(user))))
+                assert seen == entered, (viewer, model.__name__)

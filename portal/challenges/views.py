@@ -13,6 +13,7 @@ from ..organisations.models import Organisation
 from ..proposals import services as proposals
 from ..taxonomy import SECTORS
 from ..web import form_page, page_arg, record_id
+from ..workspaces import services as workspaces
 from . import services
 from .forms import ChallengeFilterForm, ChallengeForm
 
@@ -83,7 +84,8 @@ def show(key):
     can_edit = services.can_edit(current_user, challenge)
     return render_template("challenges/show.html", challenge=challenge, now=utcnow(), matches=matches,
                            can_edit=can_edit, consultancies=services.consultancies() if can_edit else [],
-                           proposals=proposals.panel(current_user, challenge), title=challenge.title)
+                           proposals=proposals.panel(current_user, challenge),
+workspace_panel=workspaces.challenge_panel(current_user, challenge), title=challenge.title)
 
 
 @bp.route("/<key>/edit", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..imports.services import load
 from ..organisations import services as organisations
 from .proposals import seed_proposals
+from .workspaces import seed_workspaces
 
 DATA_FILE = Path(__file__).parent / "data.json"
 REFERENCE_DAY = date(2026, 11, 22)
@@ -76,6 +77,7 @@ def seed(today=None):
         challenge.consultants.append(ChallengeConsultant(organisation_id=consultancy.id))
     seed_proposals()
     db.session.flush()
+    seed_workspaces(PASSWORD, today or date.today())
     logins = [(role, email, PASSWORD) for role, email, *_ in LOGINS]
     return logins + [("pending", PENDING_LOGIN[1], PASSWORD)]
 

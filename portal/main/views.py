@@ -11,6 +11,7 @@ from ..matching import services as matching
 from ..proposals import services as proposals
 from ..solutions import services as solutions
 from ..web import safe_next
+from ..workspaces import services as workspaces
 
 bp = Blueprint("main", __name__)
 HOME_RECORDS = 6  # of each kind
@@ -46,6 +47,7 @@ def dashboard():
         proposals=own_proposals, invitations=invitations,
         solutions=solutions.of_organisation(current_user, organisation) if organisation else [],
         challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
+        workspaces=workspaces.workspaces_of(current_user) if organisation else [],
         title=_("Dashboard"),
     )
 

@@ -110,3 +110,31 @@ register(Kind(
                       partner=in_reader_language(params, "partner"),
                       challenge=in_reader_language(params, "challenge"))),
 ))
+
+
+# ---------------------------------------------------------------- workspaces
+
+def _workspace_role(role):
+    from ..workspaces.labels import member_role_label
+    return member_role_label(role)
+
+
+def _stage(stage):
+    from ..workspaces.labels import stage_label
+    return stage_label(stage)
+
+
+register(Kind(
+    "workspace_member_invited", _l("Your organisation is invited into a co-creation workspace"),
+    _l("You are invited into a co-creation workspace on CoCity"),
+    lambda params: _("%(city)s invited your organisation as %(role)s into the workspace “%(workspace)s”",
+                     city=in_reader_language(params, "city"), role=_workspace_role(params["role"]),
+                     workspace=params["workspace"]),
+))
+register(Kind(
+    "workspace_gate_passed", _l("A workspace you are in moves to another stage"),
+    _l("A co-creation workspace moved to another stage on CoCity"),
+    lambda params: _("“%(workspace)s” moved from %(from_stage)s to %(to_stage)s",
+                     workspace=params["workspace"], from_stage=_stage(params["from_stage"]),
+                     to_stage=_stage(params["to_stage"])),
+))
