@@ -66,12 +66,14 @@ def configure_extensions(app):
     from .database import configure_database
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
+    from .files import models as file_models  # noqa: F401
     from .i18n import configure_i18n
     from .mail.views import configure_mail
     from .notifications.views import configure_notifications
     from .proposals import models as proposal_models  # noqa: F401 (their tables, before any views use them)
     from .search import indexing, models  # noqa: F401 (feeds the index after each commit; its table)
     from .security import configure_security
+    from .workspace_files import models as workspace_file_models  # noqa: F401
     from .workspaces import models as workspace_models  # noqa: F401
 
     configure_security(app)  # before CSRF, which parses the form
@@ -101,6 +103,14 @@ def configure_blueprints(app):
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
                       solutions, challenges, search, alerts, mail_admin, workspaces):
         app.register_blueprint(blueprint)
+    configure_collaboration(app)
+
+
+def configure_collaboration(app):
+    """The tools inside a workspace: files, threads and requirement documents."""
+    from .workspace_files.views import bp as workspace_files
+
+    app.register_blueprint(workspace_files)
 
 
 def configure_subscriptions(app):

@@ -21,6 +21,10 @@ organisation_timezone_changed = _signals.signal("organisation-timezone-changed")
 challenge_published = _signals.signal("challenge-published")
 # The domains that come next add theirs here: proposal_submitted, tender_amended, ...
 
+# Inside a workspace (workspace_files, discussions, documents); sender: the app; actor= the member who did it.
+# workspace_file= (a file was added)
+workspace_file_added = _signals.signal("workspace-file-added")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

@@ -7,6 +7,7 @@ The table's world is built once per run; a request that commits a write gets the
 next row a fresh copy of it, so rows that only read cost one request each.
 """
 import fnmatch
+import io
 import re
 import shutil
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import event, func, select, text
+from werkzeug.datastructures import FileStorage
 
 from portal.accounts import services as account_services
 from portal.accounts.models import LoginFailure, User, UserSession
@@ -204,6 +206,14 @@ CASES = [
     # Members only: the city, the invited company and the facilitator; administrators are not members.
     Case("workspaces.show", "GET", "/workspaces/{workspace_id}", "302 200 404 200 404 200 404"),
     Case("workspaces.show", "GET", "/workspaces/2147483647", "302 404 404 404 404 404 404"),
+    # Inside a workspace (files, threads, documents): its members only; everyone else, administrators too, a 404.
+    Case("workspace_files.index", "GET", "/workspaces/{workspace_id}/files", "302 200 404 200 404 200 404"),
+    Case("workspace_files.index", "POST", "/workspaces/{workspace_id}/files", "302 422 404 422 404 422 404"),
+    Case("workspace_files.download", "GET", "/workspaces/{workspace_id}/files/{workspace_file_id}",
+         "302 200 404 200 404 200 404"),
+    # A file asked for under another workspace's address, where the other company is a member.
+    Case("workspace_files.download", "GET", "/workspaces/{other_workspace_id}/files/{workspace_file_id}",
+         "302 404 404 404 404 404 404"),
 ]
 
 
@@ -232,6 +242,7 @@ def build_references(app, world):
         alert_services.notify_new_challenge(unassigned)  # an unread notification for the company
         account_services.invite(company, "invitee@example.org")
         account_services.request_password_reset("company@example.org")
+        collaboration_references(refs, world)
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()
@@ -240,6 +251,21 @@ def build_references(app, world):
     refs["invitation_token"] = next(link for link in links if "/invitations/" in link).rsplit("/", 1)[1]
     refs["reset_token"] = next(link for link in links if "/password/reset/" in link).rsplit("/", 1)[1]
     return refs, sessions
+
+
+def collaboration_references(refs, world):
+    """Records inside the workspace `refs["workspace_id"]`, and a second workspace of the other company's."""
+    from portal.workspace_files import services as workspace_file_services
+    from portal.workspaces.models import Workspace
+
+    workspace = db.session.get(Workspace, refs["workspace_id"])
+    company = db.session.get(User, world["company"])
+    upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="plan.pdf")
+    refs["workspace_file_id"] = workspace_file_services.add(company, workspace, upload).id
+    city_org = db.session.get(Organisation, world["city_org"])
+    other_company_org = db.session.get(Organisation, world["other_company_org"])
+    refs["other_workspace_id"] = factories.workspace(
+        factories.challenge(city_org, title="Quiet night buses"), [other_company_org]).id
 
 
 WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE|CREATE|DROP|ALTER)\b", re.IGNORECASE)

@@ -293,3 +293,62 @@ def test_the_paths_still_agree_after_records_change_state(app, states):
             assert opened == expected(states, viewer, kind), (viewer, kind)
     listing = client_for(app, states, "anonymous").get("/solutions").get_data(as_text=True)
     assert linked(states, listing, "solution") == expected(states, "anonymous", "solution")
+
+
+# ---------------------------------------------------------------- inside a workspace
+
+def inside_workspace_paths(workspace):
+    """{what: path} for the pages and records inside `workspace`, one of each kind."""
+    from portal.workspace_files.models import WorkspaceFile
+
+    paths = {"files page": f"/workspaces/{workspace.id}/files"}
+    for item in db.session.scalars(db.select(WorkspaceFile).where(WorkspaceFile.workspace_id == workspace.id)):
+        paths["file"] = f"/workspaces/{workspace.id}/files/{item.id}"
+    return paths
+
+
+def fill_workspace(workspace, author):
+    """One record of each kind inside `workspace`, written by `author`."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from portal.workspace_files import services as workspace_files
+
+    workspace_files.add(author, workspace, FileStorage(io.BytesIO(b"kelp,level\n1,2\n"), filename="kelp.csv"))
+
+
+def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app, states):
+    """A workspace in every stage, of the verified city with the verified company and the assigned consultancy:
+    its members open every page and record inside it; every other viewer, administrators included, gets a 404
+    for each, and the models' rule says the same."""
+    from portal.workspace_files.models import WorkspaceFile
+    from portal.workspaces.models import STAGES, Workspace
+
+    with app.test_request_context():
+        organisations = {name: db.session.scalar(db.select(Organisation).filter_by(key=key))
+                         for name, key in states["organisations"].items()}
+        members = ("verified city", "verified company", "assigned consultancy")
+        author = db.session.scalar(db.select(User).where(User.organisation_id == organisations["verified company"].id))
+        paths, workspace_ids = {}, []
+        for stage in STAGES:
+            challenge = factories.challenge(organisations["verified city"], title=f"Kelp room, {stage}")
+            workspace = factories.workspace(challenge, [organisations["verified company"]],
+                                            organisations["assigned consultancy"], stage=stage)
+            fill_workspace(workspace, author)
+            workspace_ids.append(workspace.id)
+            paths.update({f"{what} in {stage}": path for what, path in inside_workspace_paths(workspace).items()})
+        db.session.commit()
+        assert len(paths) == 2 * len(STAGES)
+        for name, viewer in _viewers().items():
+            member = name in {f"member of {organisation}" for organisation in members}
+            for model in (Workspace, WorkspaceFile):
+                seen = db.session.scalar(db.select(db.func.count()).select_from(model).where(model.visible_to(viewer)))
+                assert seen == (len(STAGES) if member else 0), (name, model.__name__)
+    for name in states["viewers"]:
+        client = client_for(app, states, name)
+        member = name in {f"member of {organisation}" for organisation in members}
+        for what, path in paths.items():
+            status = client.get(path).status_code
+            wanted = 200 if member else (302 if name == "anonymous" else 404)
+            assert status == wanted, f"{name} opens {what}: {status}"

@@ -1,0 +1,41 @@
+"""collaboration inside a workspace: stored files and a workspace's files
+
+Revision ID: 0015
+Revises: 0012
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "stored_files",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("original_name", sa.String(length=255), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_name", sa.String(length=64), nullable=False, unique=True),
+        sa.Column("uploaded_by_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("size > 0", name="size"),
+    )
+    op.create_index("ix_stored_files_uploaded_by_id", "stored_files", ["uploaded_by_id"])
+    op.create_table(
+        "workspace_files",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("workspace_id", sa.Integer(), sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("stored_file_id", sa.Integer(), sa.ForeignKey("stored_files.id"), nullable=False, unique=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_workspace_files_workspace_id", "workspace_files", ["workspace_id"])
+
+
+def downgrade():
+    for table in ("workspace_files", "stored_files"):
+        op.drop_table(table)
