@@ -108,8 +108,10 @@ def configure_blueprints(app):
 
 def configure_collaboration(app):
     """The tools inside a workspace: files, threads and requirement documents."""
+    from .markup import configure_markup
     from .workspace_files.views import bp as workspace_files
 
+    configure_markup(app)
     app.register_blueprint(workspace_files)
 
 
