@@ -64,6 +64,7 @@ def refuse_requests_while_settings_are_missing(app):
 def configure_extensions(app):
     from .accounts.views import configure_login
     from .database import configure_database
+    from .discussions import models as discussion_models  # noqa: F401
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
     from .files import models as file_models  # noqa: F401
@@ -108,22 +109,26 @@ def configure_blueprints(app):
 
 def configure_collaboration(app):
     """The tools inside a workspace: files, threads and requirement documents."""
+    from .discussions.views import bp as discussions
     from .markup import configure_markup
     from .workspace_files.views import bp as workspace_files
 
     configure_markup(app)
-    app.register_blueprint(workspace_files)
+    for blueprint in (workspace_files, discussions):
+        app.register_blueprint(blueprint)
 
 
 def configure_subscriptions(app):
     """Connect, for this app, each domain that listens to the signals it reacts to (portal/signals.py)."""
     from .alerts.services import subscribe as alerts_subscribe
     from .challenges.services import subscribe as challenges_subscribe
+    from .discussions.notices import subscribe as discussions_subscribe
     from .notifications.services import subscribe as notifications_subscribe
 
     alerts_subscribe(app)
     challenges_subscribe(app)
     notifications_subscribe(app)
+    discussions_subscribe(app)
 
 
 def configure_cli(app):

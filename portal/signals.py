@@ -24,6 +24,10 @@ challenge_published = _signals.signal("challenge-published")
 # Inside a workspace (workspace_files, discussions, documents); sender: the app; actor= the member who did it.
 # workspace_file= (a file was added)
 workspace_file_added = _signals.signal("workspace-file-added")
+# post=, mentioned= (ids of the users told by member_mentioned about this post)
+thread_post_added = _signals.signal("thread-post-added")
+# post=, user= (a member of the workspace whom the post mentions)
+member_mentioned = _signals.signal("member-mentioned")
 
 
 def announce(signal, **data):

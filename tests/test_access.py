@@ -112,6 +112,16 @@ def consultancy_assigned(ref):
             Challenge.key == refs[ref], ChallengeConsultant.organisation_id == refs["consultancy_id"])) > 0
 
 
+def posts_in_thread(refs, _user):
+    from portal.discussions.models import Post
+    return db.session.scalar(select(func.count()).select_from(Post).where(Post.thread_id == refs["thread_id"]))
+
+
+def post_body(refs, _user):
+    from portal.discussions.models import Post
+    return db.session.scalar(select(Post.body).where(Post.id == refs["post_id"]))
+
+
 SIGNED_IN = PERSONAS[1:]
 
 CASES = [
@@ -214,6 +224,23 @@ CASES = [
     # A file asked for under another workspace's address, where the other company is a member.
     Case("workspace_files.download", "GET", "/workspaces/{other_workspace_id}/files/{workspace_file_id}",
          "302 404 404 404 404 404 404"),
+    Case("discussions.index", "GET", "/workspaces/{workspace_id}/threads", "302 200 404 200 404 200 404"),
+    Case("discussions.new", "GET", "/workspaces/{workspace_id}/threads/new", "302 200 404 200 404 200 404"),
+    Case("discussions.new", "POST", "/workspaces/{workspace_id}/threads/new", "302 422 404 422 404 422 404",
+         (("title", "Empty"), ("body", " "))),
+    Case("discussions.thread", "GET", "/workspaces/{workspace_id}/threads/{thread_id}", "302 200 404 200 404 200 404"),
+    Case("discussions.thread", "GET", "/workspaces/{other_workspace_id}/threads/{thread_id}",
+         "302 404 404 404 404 404 404"),
+    Case("discussions.thread", "POST", "/workspaces/{workspace_id}/threads/{thread_id}", "302 422 404 422 404 422 404",
+         (("body", ""),)),
+    Case("discussions.thread", "POST", "/workspaces/{workspace_id}/threads/{thread_id}", "302 302 404 302 404 302 404",
+         (("body", "A reply."),), to="/workspaces/{workspace_id}/threads/{thread_id}",
+         effect=Effect(posts_in_thread, 2)),
+    Case("discussions.edit", "GET", "/workspaces/{workspace_id}/threads/{thread_id}/posts/{post_id}/edit",
+         "302 200 404 403 404 403 404"),
+    Case("discussions.edit", "POST", "/workspaces/{workspace_id}/threads/{thread_id}/posts/{post_id}/edit",
+         "302 302 404 403 404 403 404", (("body", "Changed."),), to="/workspaces/{workspace_id}/threads/{thread_id}",
+         effect=Effect(post_body, "Changed.")),
 ]
 
 
@@ -255,6 +282,7 @@ def build_references(app, world):
 
 def collaboration_references(refs, world):
     """Records inside the workspace `refs["workspace_id"]`, and a second workspace of the other company's."""
+    from portal.discussions import services as discussion_services
     from portal.workspace_files import services as workspace_file_services
     from portal.workspaces.models import Workspace
 
@@ -262,6 +290,8 @@ def collaboration_references(refs, world):
     company = db.session.get(User, world["company"])
     upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="plan.pdf")
     refs["workspace_file_id"] = workspace_file_services.add(company, workspace, upload).id
+    thread, post = discussion_services.start_thread(company, workspace, {"title": "Sensors", "body": "Where?"})
+    refs["thread_id"], refs["post_id"] = thread.id, post.id
     city_org = db.session.get(Organisation, world["city_org"])
     other_company_org = db.session.get(Organisation, world["other_company_org"])
     refs["other_workspace_id"] = factories.workspace(

@@ -299,11 +299,15 @@ def test_the_paths_still_agree_after_records_change_state(app, states):
 
 def inside_workspace_paths(workspace):
     """{what: path} for the pages and records inside `workspace`, one of each kind."""
+    from portal.discussions.models import Post
     from portal.workspace_files.models import WorkspaceFile
 
-    paths = {"files page": f"/workspaces/{workspace.id}/files"}
+    base = f"/workspaces/{workspace.id}"
+    paths = {"files page": f"{base}/files", "threads page": f"{base}/threads"}
     for item in db.session.scalars(db.select(WorkspaceFile).where(WorkspaceFile.workspace_id == workspace.id)):
-        paths["file"] = f"/workspaces/{workspace.id}/files/{item.id}"
+        paths["file"] = f"{base}/files/{item.id}"
+    for post in db.session.scalars(db.select(Post).where(Post.workspace_id == workspace.id)):
+        paths["thread"] = f"{base}/threads/{post.thread_id}"
     return paths
 
 
@@ -313,15 +317,18 @@ def fill_workspace(workspace, author):
 
     from werkzeug.datastructures import FileStorage
 
+    from portal.discussions import services as discussions
     from portal.workspace_files import services as workspace_files
 
     workspace_files.add(author, workspace, FileStorage(io.BytesIO(b"kelp,level\n1,2\n"), filename="kelp.csv"))
+    discussions.start_thread(author, workspace, {"title": "Kelp levels", "body": "Rising **fast**."})
 
 
 def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app, states):
     """A workspace in every stage, of the verified city with the verified company and the assigned consultancy:
     its members open every page and record inside it; every other viewer, administrators included, gets a 404
     for each, and the models' rule says the same."""
+    from portal.discussions.models import Post, Thread
     from portal.workspace_files.models import WorkspaceFile
     from portal.workspaces.models import STAGES, Workspace
 
@@ -339,10 +346,10 @@ def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app,
             workspace_ids.append(workspace.id)
             paths.update({f"{what} in {stage}": path for what, path in inside_workspace_paths(workspace).items()})
         db.session.commit()
-        assert len(paths) == 2 * len(STAGES)
+        assert len(paths) == 4 * len(STAGES)
         for name, viewer in _viewers().items():
             member = name in {f"member of {organisation}" for organisation in members}
-            for model in (Workspace, WorkspaceFile):
+            for model in (Workspace, WorkspaceFile, Thread, Post):
                 seen = db.session.scalar(db.select(db.func.count()).select_from(model).where(model.visible_to(viewer)))
                 assert seen == (len(STAGES) if member else 0), (name, model.__name__)
     for name in states["viewers"]:

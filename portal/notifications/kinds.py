@@ -55,3 +55,16 @@ register(Kind(
     lambda params: _("“%(title)s” by %(organisation)s matches your alert",
                      title=in_reader_language(params, "title"), organisation=params["organisation"]),
 ))
+
+
+# Inside a workspace.
+register(Kind(
+    "member_mentioned", _l("Someone mentions you in a workspace"), _l("You were mentioned in a CoCity workspace"),
+    lambda params: _("%(author)s mentioned you in “%(thread)s” (%(workspace)s)", author=params["author"],
+                     thread=params["thread"], workspace=params["workspace"]),
+))
+register(Kind(
+    "thread_post", _l("A new post in a thread you wrote in"), _l("A new post in a CoCity workspace thread"),
+    lambda params: _("%(author)s wrote in “%(thread)s” (%(workspace)s)", author=params["author"],
+                     thread=params["thread"], workspace=params["workspace"]),
+))

@@ -1,4 +1,4 @@
-"""collaboration inside a workspace: stored files and a workspace's files
+"""collaboration inside a workspace: stored files, a workspace's files, threads with posts
 
 Revision ID: 0015
 Revises: 0012
@@ -34,8 +34,31 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_workspace_files_workspace_id", "workspace_files", ["workspace_id"])
+    op.create_table(
+        "discussion_threads",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("workspace_id", sa.Integer(), sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("author_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_post_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_discussion_threads_workspace_id", "discussion_threads", ["workspace_id"])
+    op.create_table(
+        "discussion_posts",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("thread_id", sa.Integer(), sa.ForeignKey("discussion_threads.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("workspace_id", sa.Integer(), sa.ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("author_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", sa.DateTime(timezone=True)),
+    )
+    for column in ("thread_id", "workspace_id", "author_id"):
+        op.create_index(f"ix_discussion_posts_{column}", "discussion_posts", [column])
 
 
 def downgrade():
-    for table in ("workspace_files", "stored_files"):
+    for table in ("discussion_posts", "discussion_threads", "workspace_files", "stored_files"):
         op.drop_table(table)
