@@ -65,6 +65,7 @@ def configure_extensions(app):
     from .accounts.views import configure_login
     from .database import configure_database
     from .discussions import models as discussion_models  # noqa: F401
+    from .documents import models as document_models  # noqa: F401
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
     from .files import models as file_models  # noqa: F401
@@ -110,11 +111,12 @@ def configure_blueprints(app):
 def configure_collaboration(app):
     """The tools inside a workspace: files, threads and requirement documents."""
     from .discussions.views import bp as discussions
+    from .documents.views import bp as documents
     from .markup import configure_markup
     from .workspace_files.views import bp as workspace_files
 
     configure_markup(app)
-    for blueprint in (workspace_files, discussions):
+    for blueprint in (workspace_files, discussions, documents):
         app.register_blueprint(blueprint)
 
 

@@ -28,6 +28,10 @@ workspace_file_added = _signals.signal("workspace-file-added")
 thread_post_added = _signals.signal("thread-post-added")
 # post=, user= (a member of the workspace whom the post mentions)
 member_mentioned = _signals.signal("member-mentioned")
+# document=, revision= (a requirement document was saved: created, edited or an old revision restored)
+document_saved = _signals.signal("document-saved")
+# document= (the city agreed its current revision, document.agreed_number)
+document_agreed = _signals.signal("document-agreed")
 
 
 def announce(signal, **data):

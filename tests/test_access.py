@@ -122,6 +122,14 @@ def post_body(refs, _user):
     return db.session.scalar(select(Post.body).where(Post.id == refs["post_id"]))
 
 
+def document_field(name):
+    """A probe: the column `name` of the document `refs["document_id"]`."""
+    def probe(refs, _user):
+        from portal.documents.models import Document
+        return db.session.scalar(select(getattr(Document, name)).where(Document.id == refs["document_id"]))
+    return probe
+
+
 SIGNED_IN = PERSONAS[1:]
 
 CASES = [
@@ -241,6 +249,39 @@ CASES = [
     Case("discussions.edit", "POST", "/workspaces/{workspace_id}/threads/{thread_id}/posts/{post_id}/edit",
          "302 302 404 403 404 403 404", (("body", "Changed."),), to="/workspaces/{workspace_id}/threads/{thread_id}",
          effect=Effect(post_body, "Changed.")),
+    Case("documents.index", "GET", "/workspaces/{workspace_id}/documents", "302 200 404 200 404 200 404"),
+    Case("documents.new", "GET", "/workspaces/{workspace_id}/documents/new", "302 200 404 200 404 200 404"),
+    Case("documents.new", "POST", "/workspaces/{workspace_id}/documents/new", "302 422 404 422 404 422 404",
+         (("title", "Empty"), ("body", ""))),
+    Case("documents.show", "GET", "/workspaces/{workspace_id}/documents/{document_id}", "302 200 404 200 404 200 404"),
+    Case("documents.show", "GET", "/workspaces/{other_workspace_id}/documents/{document_id}",
+         "302 404 404 404 404 404 404"),
+    Case("documents.show", "GET", "/workspaces/{workspace_id}/documents/{deleted_document_id}",
+         "302 404 404 404 404 404 404"),
+    Case("documents.edit", "GET", "/workspaces/{workspace_id}/documents/{document_id}/edit",
+         "302 200 404 200 404 200 404"),
+    # Based on revision 1 while revision 2 is the latest: the merge page, and nothing saved.
+    Case("documents.edit", "POST", "/workspaces/{workspace_id}/documents/{document_id}/edit",
+         "302 409 404 409 404 409 404", (("title", "Requirements"), ("body", "Mine"), ("base", "1"))),
+    Case("documents.edit", "POST", "/workspaces/{workspace_id}/documents/{document_id}/edit",
+         "302 302 404 302 404 302 404", (("title", "Requirements"), ("body", "Mine"), ("base", "2")),
+         to="/workspaces/{workspace_id}/documents/{document_id}", effect=Effect(document_field("current_number"), 3)),
+    Case("documents.history", "GET", "/workspaces/{workspace_id}/documents/{document_id}/revisions",
+         "302 200 404 200 404 200 404"),
+    Case("documents.revision", "GET", "/workspaces/{workspace_id}/documents/{document_id}/revisions/1",
+         "302 200 404 200 404 200 404"),
+    Case("documents.compare", "GET", "/workspaces/{workspace_id}/documents/{document_id}/compare?from=1&to=2",
+         "302 200 404 200 404 200 404"),
+    Case("documents.restore", "POST", "/workspaces/{workspace_id}/documents/{document_id}/revisions/1/restore",
+         "302 302 404 302 404 302 404", to="/workspaces/{workspace_id}/documents/{document_id}",
+         effect=Effect(document_field("current_number"), 3)),
+    # The city that owns the workspace agrees and deletes; the other members may not.
+    Case("documents.agree", "POST", "/workspaces/{workspace_id}/documents/{document_id}/agree",
+         "302 403 404 302 404 403 404", (("base", "2"),), to="/workspaces/{workspace_id}/documents/{document_id}",
+         effect=Effect(document_field("agreed_number"), 2)),
+    Case("documents.delete", "POST", "/workspaces/{workspace_id}/documents/{document_id}/delete",
+         "302 403 404 302 404 403 404", to="/workspaces/{workspace_id}/documents",
+         effect=Effect(lambda refs, user: document_field("deleted_at")(refs, user) is not None, True)),
 ]
 
 
@@ -283,6 +324,7 @@ def build_references(app, world):
 def collaboration_references(refs, world):
     """Records inside the workspace `refs["workspace_id"]`, and a second workspace of the other company's."""
     from portal.discussions import services as discussion_services
+    from portal.documents import services as document_services
     from portal.workspace_files import services as workspace_file_services
     from portal.workspaces.models import Workspace
 
@@ -292,6 +334,12 @@ def collaboration_references(refs, world):
     refs["workspace_file_id"] = workspace_file_services.add(company, workspace, upload).id
     thread, post = discussion_services.start_thread(company, workspace, {"title": "Sensors", "body": "Where?"})
     refs["thread_id"], refs["post_id"] = thread.id, post.id
+    document = document_services.create(company, workspace, {"title": "Requirements", "body": "First"})
+    document_services.save(company, document, {"title": "Requirements", "body": "Second", "base": 1})
+    refs["document_id"] = document.id
+    deleted = document_services.create(company, workspace, {"title": "Old", "body": "Gone"})
+    document_services.delete(db.session.get(User, world["city"]), deleted)
+    refs["deleted_document_id"] = deleted.id
     city_org = db.session.get(Organisation, world["city_org"])
     other_company_org = db.session.get(Organisation, world["other_company_org"])
     refs["other_workspace_id"] = factories.workspace(

@@ -300,6 +300,7 @@ def test_the_paths_still_agree_after_records_change_state(app, states):
 def inside_workspace_paths(workspace):
     """{what: path} for the pages and records inside `workspace`, one of each kind."""
     from portal.discussions.models import Post
+    from portal.documents.models import Document
     from portal.workspace_files.models import WorkspaceFile
 
     base = f"/workspaces/{workspace.id}"
@@ -308,6 +309,10 @@ def inside_workspace_paths(workspace):
         paths["file"] = f"{base}/files/{item.id}"
     for post in db.session.scalars(db.select(Post).where(Post.workspace_id == workspace.id)):
         paths["thread"] = f"{base}/threads/{post.thread_id}"
+    paths["documents page"] = f"{base}/documents"
+    for document in db.session.scalars(db.select(Document).where(Document.workspace_id == workspace.id)):
+        paths["document"] = f"{base}/documents/{document.id}"
+        paths["revision"] = f"{base}/documents/{document.id}/revisions/1"
     return paths
 
 
@@ -318,10 +323,12 @@ def fill_workspace(workspace, author):
     from werkzeug.datastructures import FileStorage
 
     from portal.discussions import services as discussions
+    from portal.documents import services as documents
     from portal.workspace_files import services as workspace_files
 
     workspace_files.add(author, workspace, FileStorage(io.BytesIO(b"kelp,level\n1,2\n"), filename="kelp.csv"))
     discussions.start_thread(author, workspace, {"title": "Kelp levels", "body": "Rising **fast**."})
+    documents.create(author, workspace, {"title": "Kelp sensor requirements", "body": "# Must\n\nMeasure kelp."})
 
 
 def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app, states):
@@ -329,6 +336,7 @@ def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app,
     its members open every page and record inside it; every other viewer, administrators included, gets a 404
     for each, and the models' rule says the same."""
     from portal.discussions.models import Post, Thread
+    from portal.documents.models import Document, DocumentRevision
     from portal.workspace_files.models import WorkspaceFile
     from portal.workspaces.models import STAGES, Workspace
 
@@ -346,10 +354,10 @@ def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app,
             workspace_ids.append(workspace.id)
             paths.update({f"{what} in {stage}": path for what, path in inside_workspace_paths(workspace).items()})
         db.session.commit()
-        assert len(paths) == 4 * len(STAGES)
+        assert len(paths) == 7 * len(STAGES)
         for name, viewer in _viewers().items():
             member = name in {f"member of {organisation}" for organisation in members}
-            for model in (Workspace, WorkspaceFile, Thread, Post):
+            for model in (Workspace, WorkspaceFile, Thread, Post, Document, DocumentRevision):
                 seen = db.session.scalar(db.select(db.func.count()).select_from(model).where(model.visible_to(viewer)))
                 assert seen == (len(STAGES) if member else 0), (name, model.__name__)
     for name in states["viewers"]:
