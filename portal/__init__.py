@@ -64,14 +64,18 @@ def refuse_requests_while_settings_are_missing(app):
 def configure_extensions(app):
     from .accounts.views import configure_login
     from .database import configure_database
+    from .discussions import models as discussion_models  # noqa: F401
+    from .documents import models as document_models  # noqa: F401
     from .errors import register_error_handlers
     from .extensions import bootstrap, csrf
+    from .files import models as file_models  # noqa: F401
     from .i18n import configure_i18n
     from .mail.views import configure_mail
     from .notifications.views import configure_notifications
     from .proposals import models as proposal_models  # noqa: F401 (their tables, before any views use them)
     from .search import indexing, models  # noqa: F401 (feeds the index after each commit; its table)
     from .security import configure_security
+    from .workspace_files import models as workspace_file_models  # noqa: F401
     from .workspaces import models as workspace_models  # noqa: F401
 
     configure_security(app)  # before CSRF, which parses the form
@@ -102,12 +106,26 @@ def configure_blueprints(app):
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
                       solutions, challenges, search, alerts, mail_admin, workspaces, proposals):
         app.register_blueprint(blueprint)
+    configure_collaboration(app)
+
+
+def configure_collaboration(app):
+    """The tools inside a workspace: files, threads and requirement documents."""
+    from .discussions.views import bp as discussions
+    from .documents.views import bp as documents
+    from .markup import configure_markup
+    from .workspace_files.views import bp as workspace_files
+
+    configure_markup(app)
+    for blueprint in (workspace_files, discussions, documents):
+        app.register_blueprint(blueprint)
 
 
 def configure_subscriptions(app):
     """Connect, for this app, each domain that listens to the signals it reacts to (portal/signals.py)."""
     from .alerts.services import subscribe as alerts_subscribe
     from .challenges.services import subscribe as challenges_subscribe
+    from .discussions.notices import subscribe as discussions_subscribe
     from .notifications.services import subscribe as notifications_subscribe
     from .proposals.notices import subscribe as proposals_subscribe
     from .workspaces.services import subscribe as workspaces_subscribe
@@ -117,6 +135,7 @@ def configure_subscriptions(app):
     notifications_subscribe(app)
     proposals_subscribe(app)
     workspaces_subscribe(app)
+    discussions_subscribe(app)
 
 
 def configure_cli(app):

@@ -35,6 +35,17 @@ partner_answered = _signals.signal("partner-answered")
 workspace_member_invited = _signals.signal("workspace-member-invited")
 # sender: the app; workspace=, decision= (a GateDecision, forward or back), actor=
 gate_passed = _signals.signal("gate-passed")
+# Inside a workspace (workspace_files, discussions, documents); sender: the app; actor= the member who did it.
+# workspace_file= (a file was added)
+workspace_file_added = _signals.signal("workspace-file-added")
+# post=, mentioned= (ids of the users told by member_mentioned about this post)
+thread_post_added = _signals.signal("thread-post-added")
+# post=, user= (a member of the workspace whom the post mentions)
+member_mentioned = _signals.signal("member-mentioned")
+# document=, revision= (a requirement document was saved: created, edited or an old revision restored)
+document_saved = _signals.signal("document-saved")
+# document= (the city agreed its current revision, document.agreed_number)
+document_agreed = _signals.signal("document-agreed")
 
 
 def announce(signal, **data):

@@ -7,6 +7,7 @@ The table's world is built once per run; a request that commits a write gets the
 next row a fresh copy of it, so rows that only read cost one request each.
 """
 import fnmatch
+import io
 import re
 import shutil
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import event, func, select, text
+from werkzeug.datastructures import FileStorage
 
 from portal.accounts import services as account_services
 from portal.accounts.models import LoginFailure, User, UserSession
@@ -167,6 +169,24 @@ WS_INVESTMENT = (("budget_line", "Pilots 2027"), ("amount", "500000"), ("currenc
 MEMBERS_ONLY = "302 200 404 200 404 200 404"  # the city, the invited company and the facilitator
 CITY_ONLY = "302 403 404 302 404 403 404"  # members in another role are refused, outsiders never find it
 CITY_AND_FACILITATOR = "302 403 404 302 404 302 404"
+
+
+def posts_in_thread(refs, _user):
+    from portal.discussions.models import Post
+    return db.session.scalar(select(func.count()).select_from(Post).where(Post.thread_id == refs["thread_id"]))
+
+
+def post_body(refs, _user):
+    from portal.discussions.models import Post
+    return db.session.scalar(select(Post.body).where(Post.id == refs["post_id"]))
+
+
+def document_field(name):
+    """A probe: the column `name` of the document `refs["document_id"]`."""
+    def probe(refs, _user):
+        from portal.documents.models import Document
+        return db.session.scalar(select(getattr(Document, name)).where(Document.id == refs["document_id"]))
+    return probe
 
 
 SIGNED_IN = PERSONAS[1:]
@@ -394,6 +414,64 @@ CASES = [
          "302 404 404 404 404 404 404"),
     Case("workspaces.mark_action", "POST", "/workspaces/{other_workspace_id}/actions/{ws_action_id}/done",
          "302 404 404 404 404 404 404"),
+    # Inside a workspace (files, threads, documents): its members only; everyone else, administrators too, a 404.
+    Case("workspace_files.index", "GET", "/workspaces/{workspace_id}/files", "302 200 404 200 404 200 404"),
+    Case("workspace_files.index", "POST", "/workspaces/{workspace_id}/files", "302 422 404 422 404 422 404"),
+    Case("workspace_files.download", "GET", "/workspaces/{workspace_id}/files/{workspace_file_id}",
+         "302 200 404 200 404 200 404"),
+    # A file asked for under another workspace's address, where the other company is a member.
+    Case("workspace_files.download", "GET", "/workspaces/{other_workspace_id}/files/{workspace_file_id}",
+         "302 404 404 404 404 404 404"),
+    Case("discussions.index", "GET", "/workspaces/{workspace_id}/threads", "302 200 404 200 404 200 404"),
+    Case("discussions.new", "GET", "/workspaces/{workspace_id}/threads/new", "302 200 404 200 404 200 404"),
+    Case("discussions.new", "POST", "/workspaces/{workspace_id}/threads/new", "302 422 404 422 404 422 404",
+         (("title", "Empty"), ("body", " "))),
+    Case("discussions.thread", "GET", "/workspaces/{workspace_id}/threads/{thread_id}", "302 200 404 200 404 200 404"),
+    Case("discussions.thread", "GET", "/workspaces/{other_workspace_id}/threads/{thread_id}",
+         "302 404 404 404 404 404 404"),
+    Case("discussions.thread", "POST", "/workspaces/{workspace_id}/threads/{thread_id}", "302 422 404 422 404 422 404",
+         (("body", ""),)),
+    Case("discussions.thread", "POST", "/workspaces/{workspace_id}/threads/{thread_id}", "302 302 404 302 404 302 404",
+         (("body", "A reply."),), to="/workspaces/{workspace_id}/threads/{thread_id}",
+         effect=Effect(posts_in_thread, 2)),
+    Case("discussions.edit", "GET", "/workspaces/{workspace_id}/threads/{thread_id}/posts/{post_id}/edit",
+         "302 200 404 403 404 403 404"),
+    Case("discussions.edit", "POST", "/workspaces/{workspace_id}/threads/{thread_id}/posts/{post_id}/edit",
+         "302 302 404 403 404 403 404", (("body", "Changed."),), to="/workspaces/{workspace_id}/threads/{thread_id}",
+         effect=Effect(post_body, "Changed.")),
+    Case("documents.index", "GET", "/workspaces/{workspace_id}/documents", "302 200 404 200 404 200 404"),
+    Case("documents.new", "GET", "/workspaces/{workspace_id}/documents/new", "302 200 404 200 404 200 404"),
+    Case("documents.new", "POST", "/workspaces/{workspace_id}/documents/new", "302 422 404 422 404 422 404",
+         (("title", "Empty"), ("body", ""))),
+    Case("documents.show", "GET", "/workspaces/{workspace_id}/documents/{document_id}", "302 200 404 200 404 200 404"),
+    Case("documents.show", "GET", "/workspaces/{other_workspace_id}/documents/{document_id}",
+         "302 404 404 404 404 404 404"),
+    Case("documents.show", "GET", "/workspaces/{workspace_id}/documents/{deleted_document_id}",
+         "302 404 404 404 404 404 404"),
+    Case("documents.edit", "GET", "/workspaces/{workspace_id}/documents/{document_id}/edit",
+         "302 200 404 200 404 200 404"),
+    # Based on revision 1 while revision 2 is the latest: the merge page, and nothing saved.
+    Case("documents.edit", "POST", "/workspaces/{workspace_id}/documents/{document_id}/edit",
+         "302 409 404 409 404 409 404", (("title", "Requirements"), ("body", "Mine"), ("base", "1"))),
+    Case("documents.edit", "POST", "/workspaces/{workspace_id}/documents/{document_id}/edit",
+         "302 302 404 302 404 302 404", (("title", "Requirements"), ("body", "Mine"), ("base", "2")),
+         to="/workspaces/{workspace_id}/documents/{document_id}", effect=Effect(document_field("current_number"), 3)),
+    Case("documents.history", "GET", "/workspaces/{workspace_id}/documents/{document_id}/revisions",
+         "302 200 404 200 404 200 404"),
+    Case("documents.revision", "GET", "/workspaces/{workspace_id}/documents/{document_id}/revisions/1",
+         "302 200 404 200 404 200 404"),
+    Case("documents.compare", "GET", "/workspaces/{workspace_id}/documents/{document_id}/compare?from=1&to=2",
+         "302 200 404 200 404 200 404"),
+    Case("documents.restore", "POST", "/workspaces/{workspace_id}/documents/{document_id}/revisions/1/restore",
+         "302 302 404 302 404 302 404", to="/workspaces/{workspace_id}/documents/{document_id}",
+         effect=Effect(document_field("current_number"), 3)),
+    # The city that owns the workspace agrees and deletes; the other members may not.
+    Case("documents.agree", "POST", "/workspaces/{workspace_id}/documents/{document_id}/agree",
+         "302 403 404 302 404 403 404", (("base", "2"),), to="/workspaces/{workspace_id}/documents/{document_id}",
+         effect=Effect(document_field("agreed_number"), 2)),
+    Case("documents.delete", "POST", "/workspaces/{workspace_id}/documents/{document_id}/delete",
+         "302 403 404 302 404 403 404", to="/workspaces/{workspace_id}/documents",
+         effect=Effect(lambda refs, user: document_field("deleted_at")(refs, user) is not None, True)),
 ]
 
 
@@ -431,6 +509,7 @@ def build_references(app, world):
         refs.update(proposal_id=submitted.id, draft_proposal_id=draft.id, invite_id=draft.partners[0].id,
                     other_company_org=other_company_org.id)
         refs.update(_workspace_references(world, challenge))
+        collaboration_references(refs, world)
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()
@@ -467,6 +546,27 @@ def _workspace_references(world, challenge):
             "ws_action_id": meeting.action_items[0].id, "other_workspace_id": other.id, "ws_challenge": unopened.key,
             "company_org_id": world["company_org"], "other_company_org_id": world["other_company_org"],
             "company_id": world["company"]}
+
+
+def collaboration_references(refs, world):
+    """Files, threads and documents inside the workspace `refs["workspace_id"]`."""
+    from portal.discussions import services as discussion_services
+    from portal.documents import services as document_services
+    from portal.workspace_files import services as workspace_file_services
+    from portal.workspaces.models import Workspace
+
+    workspace = db.session.get(Workspace, refs["workspace_id"])
+    company = db.session.get(User, world["company"])
+    upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="plan.pdf")
+    refs["workspace_file_id"] = workspace_file_services.add(company, workspace, upload).id
+    thread, post = discussion_services.start_thread(company, workspace, {"title": "Sensors", "body": "Where?"})
+    refs["thread_id"], refs["post_id"] = thread.id, post.id
+    document = document_services.create(company, workspace, {"title": "Requirements", "body": "First"})
+    document_services.save(company, document, {"title": "Requirements", "body": "Second", "base": 1})
+    refs["document_id"] = document.id
+    deleted = document_services.create(company, workspace, {"title": "Old", "body": "Gone"})
+    document_services.delete(db.session.get(User, world["city"]), deleted)
+    refs["deleted_document_id"] = deleted.id
 
 
 WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE|CREATE|DROP|ALTER)\b", re.IGNORECASE)

@@ -96,6 +96,8 @@ def test_seeded_workspaces_walk_the_stages_and_one_is_ready_to_tender(app, runne
         assert set(stages.values()) == {"explore", "co-design", "ready-to-tender"}
         ready = db.session.scalar(select(Workspace).where(Workspace.stage == "ready-to-tender"))
         assert workspace_services.fit_table(ready).complete and workspace_services.investment_of(ready)
+        # Everything the gate into ready-to-tender asks for is there, the agreed requirements included.
+        assert workspace_services.readiness(ready, "ready-to-tender") == []
         assert [gate.to_stage for gate in ready.gate_decisions] == ["define", "co-design", "pilot", "ready-to-tender"]
         assert "침수" in ready.title
     client = app.test_client()

@@ -565,3 +565,75 @@ def test_records_inside_a_workspace_follow_its_membership(app, rooms):
             for model in rooms["inside"]:
                 seen = set(db.session.scalars(select(model.workspace_id).where(model.visible_to(user))))
                 assert seen == entered, (viewer, model.__name__)
+# ---------------------------------------------------------------- inside a workspace
+
+def inside_workspace_paths(workspace):
+    """{what: path} for the pages and records inside `workspace`, one of each kind."""
+    from portal.discussions.models import Post
+    from portal.documents.models import Document
+    from portal.workspace_files.models import WorkspaceFile
+
+    base = f"/workspaces/{workspace.id}"
+    paths = {"files page": f"{base}/files", "threads page": f"{base}/threads"}
+    for item in db.session.scalars(db.select(WorkspaceFile).where(WorkspaceFile.workspace_id == workspace.id)):
+        paths["file"] = f"{base}/files/{item.id}"
+    for post in db.session.scalars(db.select(Post).where(Post.workspace_id == workspace.id)):
+        paths["thread"] = f"{base}/threads/{post.thread_id}"
+    paths["documents page"] = f"{base}/documents"
+    for document in db.session.scalars(db.select(Document).where(Document.workspace_id == workspace.id)):
+        paths["document"] = f"{base}/documents/{document.id}"
+        paths["revision"] = f"{base}/documents/{document.id}/revisions/1"
+    return paths
+
+
+def fill_workspace(workspace, author):
+    """One record of each kind inside `workspace`, written by `author`."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from portal.discussions import services as discussions
+    from portal.documents import services as documents
+    from portal.workspace_files import services as workspace_files
+
+    workspace_files.add(author, workspace, FileStorage(io.BytesIO(b"kelp,level\n1,2\n"), filename="kelp.csv"))
+    discussions.start_thread(author, workspace, {"title": "Kelp levels", "body": "Rising **fast**."})
+    documents.create(author, workspace, {"title": "Kelp sensor requirements", "body": "# Must\n\nMeasure kelp."})
+
+
+def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app, states):
+    """A workspace in every stage, of the verified city with the verified company and the assigned consultancy:
+    its members open every page and record inside it; every other viewer, administrators included, gets a 404
+    for each, and the models' rule says the same."""
+    from portal.discussions.models import Post, Thread
+    from portal.documents.models import Document, DocumentRevision
+    from portal.workspace_files.models import WorkspaceFile
+    from portal.workspaces.models import STAGES, Workspace
+
+    with app.test_request_context():
+        organisations = {name: db.session.scalar(db.select(Organisation).filter_by(key=key))
+                         for name, key in states["organisations"].items()}
+        members = ("verified city", "verified company", "assigned consultancy")
+        author = db.session.scalar(db.select(User).where(User.organisation_id == organisations["verified company"].id))
+        paths, workspace_ids = {}, []
+        for stage in STAGES:
+            challenge = factories.challenge(organisations["verified city"], title=f"Kelp room, {stage}")
+            workspace = factories.workspace(challenge, [organisations["verified company"]],
+                                            organisations["assigned consultancy"], stage=stage)
+            fill_workspace(workspace, author)
+            workspace_ids.append(workspace.id)
+            paths.update({f"{what} in {stage}": path for what, path in inside_workspace_paths(workspace).items()})
+        db.session.commit()
+        assert len(paths) == 7 * len(STAGES)
+        for name, viewer in _viewers().items():
+            member = name in {f"member of {organisation}" for organisation in members}
+            for model in (Workspace, WorkspaceFile, Thread, Post, Document, DocumentRevision):
+                seen = db.session.scalar(db.select(db.func.count()).select_from(model).where(model.visible_to(viewer)))
+                assert seen == (len(STAGES) if member else 0), (name, model.__name__)
+    for name in states["viewers"]:
+        client = client_for(app, states, name)
+        member = name in {f"member of {organisation}" for organisation in members}
+        for what, path in paths.items():
+            status = client.get(path).status_code
+            wanted = 200 if member else (302 if name == "anonymous" else 404)
+            assert status == wanted, f"{name} opens {what}: {status}"

@@ -262,7 +262,17 @@ def test_the_ready_gate_stays_closed_and_says_what_is_missing(app, client, world
                 data={f"{field}-{item}": value for item in items
                       for field, value in (("verdict", "needs-work"), ("how", "An adapter, 3 months."))})
     login(world["city"])
-    assert "Nothing is missing: the gate is open." in text(client.get(f"/workspaces/{room['id']}"))
+    # The fit table and the investment decision are there; the requirements are written but not agreed.
+    page = text(client.get(f"/workspaces/{room['id']}"))
+    assert "No requirement document is agreed yet" in page and "answers are missing" not in page
+    response = client.post(f"/workspaces/{room['id']}/documents/new",
+                           data={"title": "Requirements", "body": "Sensors at every drain."})
+    document_path = response.headers["Location"]
+    assert move(client, room["id"], reason="Ready.").status_code == 422
+    assert client.post(f"{document_path}/agree", data={"base": "1"}).status_code == 302
+    page = text(client.get(f"/workspaces/{room['id']}"))
+    assert "Nothing is missing: the gate is open." in page
+    assert "agreed revision 1 of the document “Requirements”" in page  # the activity feed heard of it
     assert move(client, room["id"], reason="Investment approved; the fit is known.").status_code == 302
     assert stage_of(app, room["id"]) == "ready-to-tender"
 

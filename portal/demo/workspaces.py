@@ -11,6 +11,8 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..accounts.services import create_user
 from ..challenges import services as challenges
+from ..discussions.models import Post, Thread
+from ..documents.models import Document, DocumentRevision
 from ..extensions import db
 from ..organisations import services as organisations
 from ..proposals.models import Proposal
@@ -164,6 +166,36 @@ def _flood(today, texts):
     feed(_at(today - timedelta(days=7), 18, zone), facilitator, "meeting_noted",
          day=(today - timedelta(days=7)).isoformat())
     feed(done_at, haneul, "action_done", description=second)
+    _agreed_document(workspace, texts["document"], city_person, facilitator, today, zone, feed)
+    _thread(workspace, texts["thread"], today, zone, feed)
+
+
+def _agreed_document(workspace, text, city_person, facilitator, today, zone, feed):
+    """The requirement document the members wrote, its second revision agreed by the city."""
+    drafted, revised, agreed = (_at(today - timedelta(days=days), 10, zone) for days in (40, 30, 26))
+    document = Document(workspace_id=workspace.id, title=text["title"], current_number=len(text["revisions"]),
+                        created_by_id=facilitator.id, created_at=drafted, updated_at=revised)
+    for number, (body, when, author) in enumerate(zip(text["revisions"], (drafted, revised),
+                                                      (facilitator, city_person), strict=True), start=1):
+        document.revisions.append(DocumentRevision(workspace_id=workspace.id, number=number, title=text["title"],
+                                                   body=body, author_id=author.id, created_at=when))
+        feed(when, author, "document_saved", number=number, title=text["title"])
+    document.agreed_number, document.agreed_by_id, document.agreed_at = len(text["revisions"]), city_person.id, agreed
+    db.session.add(document)
+    feed(agreed, city_person, "document_agreed", number=document.agreed_number, title=text["title"])
+
+
+def _thread(workspace, text, today, zone, feed):
+    """A thread of the members' posts, the first mentioning the facilitator."""
+    start = _at(today - timedelta(days=6), 9, zone)
+    (first_email, _body), *_rest = text["posts"]
+    thread = Thread(workspace_id=workspace.id, title=text["title"], author_id=_user(first_email).id,
+                    created_at=start, last_post_at=start + timedelta(hours=len(text["posts"]) - 1))
+    for hours, (email, body) in enumerate(text["posts"]):
+        author, when = _user(email), start + timedelta(hours=hours)
+        thread.posts.append(Post(workspace_id=workspace.id, author_id=author.id, body=body, created_at=when))
+        feed(when, author, "thread_started" if hours == 0 else "post_added", title=text["title"])
+    db.session.add(thread)
 
 
 def _v2g(today, texts):

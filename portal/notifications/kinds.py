@@ -138,3 +138,17 @@ register(Kind(
                      workspace=params["workspace"], from_stage=_stage(params["from_stage"]),
                      to_stage=_stage(params["to_stage"])),
 ))
+
+
+# ---------------------------------------------------------------- inside a workspace
+
+register(Kind(
+    "member_mentioned", _l("Someone mentions you in a workspace"), _l("You were mentioned in a CoCity workspace"),
+    lambda params: _("%(author)s mentioned you in “%(thread)s” (%(workspace)s)", author=params["author"],
+                     thread=params["thread"], workspace=params["workspace"]),
+))
+register(Kind(
+    "thread_post", _l("A new post in a thread you wrote in"), _l("A new post in a CoCity workspace thread"),
+    lambda params: _("%(author)s wrote in “%(thread)s” (%(workspace)s)", author=params["author"],
+                     thread=params["thread"], workspace=params["workspace"]),
+))

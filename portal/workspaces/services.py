@@ -842,7 +842,40 @@ def _gate_passed(_app, workspace, decision, actor, **_data):
 
 
 def subscribe(app):
-    """Listen, for `app`, to what workspaces announce, and tell the people concerned."""
+    """Listen, for `app`, to what workspaces announce, and tell the people concerned; and to what the tools
+    inside a workspace (files, threads, documents) announce, for the activity feed."""
     signals.workspace_member_invited.connect(_member_invited, sender=app)
     signals.gate_passed.connect(_gate_passed, sender=app)
+    signals.workspace_file_added.connect(_file_added, sender=app)
+    signals.thread_post_added.connect(_post_added, sender=app)
+    signals.document_saved.connect(_document_saved, sender=app)
+    signals.document_agreed.connect(_document_agreed, sender=app)
+
+
+register_activity_kind("file_added", lambda p: _("added the file “%(name)s”", name=p["name"]))
+register_activity_kind("thread_started", lambda p: _("started the thread “%(title)s”", title=p["title"]))
+register_activity_kind("post_added", lambda p: _("wrote in the thread “%(title)s”", title=p["title"]))
+register_activity_kind("document_saved", lambda p: _("saved revision %(number)d of the document “%(title)s”",
+                                                     number=p["number"], title=p["title"]))
+register_activity_kind("document_agreed", lambda p: _("agreed revision %(number)d of the document “%(title)s”",
+                                                      number=p["number"], title=p["title"]))
+
+
+def _file_added(_app, workspace_file, actor, **_data):
+    record_activity(workspace_file.workspace, actor, "file_added", {"name": workspace_file.stored_file.original_name})
+
+
+def _post_added(_app, post, actor, **_data):
+    thread = post.thread
+    first = len(thread.posts) == 1
+    record_activity(thread.workspace, actor, "thread_started" if first else "post_added", {"title": thread.title})
+
+
+def _document_saved(_app, document, revision, actor, **_data):
+    record_activity(document.workspace, actor, "document_saved", {"number": revision.number, "title": revision.title})
+
+
+def _document_agreed(_app, document, actor, **_data):
+    record_activity(document.workspace, actor, "document_agreed",
+                    {"number": document.agreed_number, "title": document.title})
 

@@ -1,0 +1,1 @@
+"""Threads in a workspace: members discuss in Markdown posts and mention each other."""

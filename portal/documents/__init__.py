@@ -1,0 +1,1 @@
+"""Requirement documents that a workspace's members write together, revision by revision."""
