@@ -127,6 +127,16 @@ def test_a_file_written_in_a_transaction_that_rolls_back_is_removed(app, world, 
     assert uploads(app) == []
 
 
+def test_a_savepoint_rolled_back_after_an_upload_keeps_the_upload(app, world, ctx):
+    """Only the transaction's end decides: a savepoint inside it (a guarded insert, say) that rolls back
+    must not delete a file the transaction still refers to."""
+    stored = files.store(upload(PDF, "plan.pdf"), db.session.get(User, world["company"]))
+    with db.session.begin_nested() as savepoint:
+        savepoint.rollback()
+    db.session.commit()
+    assert uploads(app) == [stored.storage_name]
+
+
 # ---------------------------------------------------------------- the files page
 
 def test_a_member_uploads_and_another_member_downloads_the_same_bytes(app, client, rooms, world):

@@ -267,13 +267,18 @@ def _written_in_this_transaction():
     return db.session.info.setdefault("stored_file_paths", [])
 
 
+# SQLAlchemy sends these events for savepoints too; only the outermost transaction's end decides. (A file
+# stored inside a savepoint that was rolled back stays until the transaction ends: kept, it is only unused.)
 @event.listens_for(Session, "after_commit")
 def _keep_files(session):
-    session.info.pop("stored_file_paths", None)
+    if not session.in_nested_transaction():
+        session.info.pop("stored_file_paths", None)
 
 
 @event.listens_for(Session, "after_rollback")
 def _remove_files(session):
+    if session.in_nested_transaction():
+        return
     for path in session.info.pop("stored_file_paths", ()):
         Path(path).unlink(missing_ok=True)
 
