@@ -727,7 +727,7 @@ def test_the_lead_deletes_an_abandoned_draft_and_may_start_again(app, client, lo
     page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
     assert f"/proposals/{proposal_id}/delete" in page
     confirm = client.get(f"/proposals/{proposal_id}/delete").get_data(as_text=True)
-    assert "Delete the draft?" in confirm and "1 attachment;" in confirm and "1 consortium invitation" in confirm
+    assert "Delete the draft?" in confirm and "1 attachment<" in confirm and "1 consortium invitation" in confirm
     with app.app_context():
         partner_id = get(Proposal, proposal_id).partners[0].id
     response = client.post(f"/proposals/{proposal_id}/delete")

@@ -69,7 +69,7 @@ PROPOSALS = [
                     "침수 위험 가구를 확인할 수 있습니다.",
         "timeline": "1~2개월: 시범 구역 200가구 설치\n3~6개월: 상황실 연계와 주민 안내\n7~12개월: 자치구 확대",
         "team": "담솔센싱: 센서와 통신(엔지니어 5명)\n포도시빅랩스: 다국어 알림과 주민 안내(3명)",
-        "cost_estimate": 850_000_000, "currency": "KRW", "language": "ko",
+        "cost_estimate": 780_000_000, "currency": "KRW", "language": "ko",
         "solutions": ["sol-damsol-semi-basement-flood", "sol-podo-disaster-alerts"],
         "partners": [("podo-civic", "operator", 20, "confirmed")],
         "reason": "센서와 상황실 연계 계획이 가장 구체적입니다. 공동 기획에서 S-DoT 연동과 5년 유지보수 체계를 함께 "
