@@ -47,6 +47,14 @@ document_saved = _signals.signal("document-saved")
 # document= (the city agreed its current revision, document.agreed_number)
 document_agreed = _signals.signal("document-agreed")
 
+# The facilitator's tools in a workspace. sender: the app; workspace=, actor=, and
+# milestone= (added, owned by a member organisation and perhaps one of its people)
+milestone_added = _signals.signal("milestone-added")
+# decision= (an entry of the decision log)
+decision_logged = _signals.signal("decision-logged")
+# action= (an ActionItem of a meeting, given to its owner)
+action_assigned = _signals.signal("action-assigned")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

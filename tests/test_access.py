@@ -219,6 +219,19 @@ def invite_status(refs, _user):
 def note_count(refs, _user):
     return db.session.scalar(select(func.count(ProposalNote.id)).where(ProposalNote.proposal_id == refs["proposal_id"]))
 
+def attachment_count(ref):
+    """A probe: how many attachments the proposal whose id is the reference `ref` holds."""
+    def probe(refs, _user):
+        from portal.proposals.models import ProposalAttachment
+        return db.session.scalar(select(func.count(ProposalAttachment.id)).where(
+            ProposalAttachment.proposal_id == refs[ref]))
+    return probe
+
+
+def proposal_exists(ref):
+    return lambda refs, _user: db.session.get(Proposal, refs[ref]) is not None
+
+
 CASES = [
     Case("main.index", "GET", "/", same("200")),
     Case("main.dashboard", "GET", "/dashboard", "302 200 200 200 200 200 200"),
@@ -472,6 +485,28 @@ CASES = [
     Case("documents.delete", "POST", "/workspaces/{workspace_id}/documents/{document_id}/delete",
          "302 403 404 302 404 403 404", to="/workspaces/{workspace_id}/documents",
          effect=Effect(lambda refs, user: document_field("deleted_at")(refs, user) is not None, True)),
+    # A proposal's attachments: whoever sees the proposal downloads them ({attachment_id} is on the submitted
+    # {proposal_id}, {draft_attachment_id} on the draft); an attachment asked for under another proposal's
+    # address does not exist. Only the lead adds and removes them, while the proposal may change.
+    Case("proposals.attachment", "GET", "/proposals/{proposal_id}/attachments/{attachment_id}",
+         "302 200 404 200 404 200 404"),
+    Case("proposals.attachment", "GET", "/proposals/{draft_proposal_id}/attachments/{draft_attachment_id}",
+         "302 200 404 404 404 404 404"),
+    Case("proposals.attachment", "GET", "/proposals/{draft_proposal_id}/attachments/{attachment_id}",
+         "302 404 404 404 404 404 404"),
+    Case("proposals.add_attachment", "POST", "/proposals/{proposal_id}/attachments", "302 422 404 403 404 403 404"),
+    Case("proposals.remove_attachment", "POST", "/proposals/{proposal_id}/attachments/{attachment_id}/remove",
+         "302 302 404 403 404 403 404", to="/proposals/{proposal_id}",
+         effect=Effect(attachment_count("proposal_id"), 0)),
+    Case("proposals.remove_attachment", "POST", "/proposals/{draft_proposal_id}/attachments/{attachment_id}/remove",
+         "302 404 404 404 404 404 404"),
+    # The lead deletes an abandoned draft (after a confirmation page); anything sent is withdrawn instead.
+    Case("proposals.delete", "GET", "/proposals/{draft_proposal_id}/delete", "302 200 404 404 404 404 404"),
+    Case("proposals.delete", "GET", "/proposals/{proposal_id}/delete", "302 302 404 403 404 403 404",
+         to="/proposals/{proposal_id}"),
+    Case("proposals.delete", "POST", "/proposals/{proposal_id}/delete", "302 409 404 403 404 403 404"),
+    Case("proposals.delete", "POST", "/proposals/{draft_proposal_id}/delete", "302 302 404 404 404 404 404",
+         to="/challenges/*", effect=Effect(proposal_exists("draft_proposal_id"), False)),
 ]
 
 
@@ -510,6 +545,7 @@ def build_references(app, world):
                     other_company_org=other_company_org.id)
         refs.update(_workspace_references(world, challenge))
         collaboration_references(refs, world)
+        attachment_references(refs, world)
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()
@@ -567,6 +603,16 @@ def collaboration_references(refs, world):
     deleted = document_services.create(company, workspace, {"title": "Old", "body": "Gone"})
     document_services.delete(db.session.get(User, world["city"]), deleted)
     refs["deleted_document_id"] = deleted.id
+
+
+def attachment_references(refs, world):
+    """A PDF attached to the submitted proposal `refs["proposal_id"]` and one to the draft."""
+    from portal.proposals import services as proposal_services
+
+    company = db.session.get(User, world["company"])
+    for ref, proposal_ref in (("attachment_id", "proposal_id"), ("draft_attachment_id", "draft_proposal_id")):
+        upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="budget.pdf")
+        refs[ref] = proposal_services.attach(company, db.session.get(Proposal, refs[proposal_ref]), upload).id
 
 
 WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE|CREATE|DROP|ALTER)\b", re.IGNORECASE)

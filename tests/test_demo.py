@@ -106,3 +106,53 @@ def test_seeded_workspaces_walk_the_stages_and_one_is_ready_to_tender(app, runne
         client.post("/login", data={"email": email, "password": PASSWORD})
         assert title in client.get("/dashboard").get_data(as_text=True), email
         client.post("/logout")
+
+
+def test_every_company_in_a_demo_workspace_answered_its_challenge_with_a_real_proposal(app, runner):
+    from portal.demo.proposals import STUB_APPROACH
+    from portal.workspaces.models import Workspace
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Proposal.id)).where(Proposal.approach == STUB_APPROACH)) == 0
+        for workspace in db.session.scalars(select(Workspace)):
+            shortlist = set(db.session.scalars(Proposal.shortlisted_company_ids(workspace.challenge_id)))
+            for member in workspace.members:
+                if member.role != "company":
+                    continue
+                assert member.organisation_id in shortlist, (workspace.title, member.organisation.key)
+                own = db.session.scalar(select(Proposal).where(Proposal.challenge_id == workspace.challenge_id,
+                                                               Proposal.organisation_id == member.organisation_id))
+                assert own is not None and own.status == "shortlisted", member.organisation.key
+                assert len(own.approach) > 150 and own.timeline and own.team and own.cost_estimate, own.title
+                # Korean companies write to a Korean city in Korean.
+                if member.organisation.country == "KR" and workspace.organisation.country == "KR":
+                    assert own.language == "ko", own.title
+    client = app.test_client()
+    client.post("/login", data={"email": "city@seoul.example", "password": PASSWORD})
+    page = client.get("/challenges/ch-seoul-semi-basement-flood/proposals").get_data(as_text=True)
+    assert page.index("반지하 주택 침수 조기경보") < page.index("교통약자 대피 지원")
+    page = client.get("/challenges/ch-seoul-elder-fall-detection/proposals").get_data(as_text=True)
+    assert "Camera-free radar fall detection" in page and "영상 없이 지키는" in page
+    client.post("/logout")
+    client.post("/login", data={"email": "company@binrute.example", "password": PASSWORD})
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Duty-roster-aware charging" in page
+
+
+def test_seeding_again_gives_an_older_demos_stub_proposals_their_content(app, runner):
+    from portal.demo.proposals import STUB_APPROACH
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        stub = db.session.scalar(select(Proposal).where(Proposal.title.like("Duty-roster-aware%")))
+        stub.title, stub.approach, stub.timeline, stub.team, stub.cost_estimate = (
+            "Binrute ApS: V2G", STUB_APPROACH, "", "", None)
+        stub.solution_links = []
+        db.session.commit()
+        before = db.session.scalar(select(func.count(Proposal.id)))
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Proposal.id))) == before
+        proposal = db.session.scalar(select(Proposal).where(Proposal.approach.like("%duty roster%")))
+        assert proposal.title.startswith("Duty-roster-aware") and proposal.cost_estimate == 1_450_000

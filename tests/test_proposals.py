@@ -1,6 +1,8 @@
 """Proposals: a company answers an open challenge, alone or with a consortium, and the city decides."""
+import io
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -515,3 +517,268 @@ def test_archived_solutions_cannot_be_linked(app, setup):
         with pytest.raises(Invalid):
             services.create(member, get(Challenge, setup["challenge_id"]),
                             dict(FORM, cost_estimate=1, solutions=[archived.id]))
+
+
+# ---------------------------------------------------------------- attachments
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run"
+
+
+def attach(client, proposal_id, content=PDF, name="비용 계획.pdf"):
+    return client.post(f"/proposals/{proposal_id}/attachments", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(content), name, "application/pdf")})
+
+
+def stored_files(app):
+    """The names in the upload folder and the StoredFile and ProposalAttachment rows."""
+    from portal.files.models import StoredFile
+    from portal.proposals.models import ProposalAttachment
+
+    folder = Path(app.instance_path) / "uploads"
+    with app.app_context():
+        rows = [db.session.scalar(select(func.count()).select_from(model))
+                for model in (StoredFile, ProposalAttachment)]
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else [], rows
+
+
+def fetch(client, path):
+    """GET `path`: its status and body, the response closed (a download streams a file)."""
+    response = client.get(path)
+    status, data = response.status_code, response.data
+    response.close()
+    return status, data
+
+
+def attachment_ids(app, proposal_id):
+    from portal.proposals.models import ProposalAttachment
+    with app.app_context():
+        return list(db.session.scalars(select(ProposalAttachment.id).where(
+            ProposalAttachment.proposal_id == proposal_id)))
+
+
+def test_the_lead_attaches_a_file_and_everyone_who_sees_the_proposal_downloads_it(app, client, login, setup):
+    proposal_id = create_draft(client, login, setup)
+    invite(client, proposal_id, setup["other_company_org"])
+    response = attach(client, proposal_id)
+    assert response.status_code == 302 and response.headers["Location"].endswith("#attachments")
+    (attachment_id,) = attachment_ids(app, proposal_id)
+    path = f"/proposals/{proposal_id}/attachments/{attachment_id}"
+    page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    assert "비용 계획.pdf" in page and path in page
+    download = client.get(path)
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert "filename*=UTF-8''%EB%B9%84%EC%9A%A9%20%EA%B3%84%ED%9A%8D.pdf" in download.headers["Content-Disposition"]
+    download.close()
+    # While it is a draft only the consortium sees it, the invited partner once it confirms.
+    readers = {"city": 404, "consultant": 404, "other_company": 404, "other_city": 404, "admin": 404}
+    for persona, status in readers.items():
+        login(setup[persona])
+        assert fetch(client, path)[0] == status, persona
+    with app.app_context():
+        partner_id = get(Proposal, proposal_id).partners[0].id
+    login(setup["other_company"])
+    client.post(f"/proposals/invitations/{partner_id}/confirm")
+    assert fetch(client, path) == (200, PDF)
+    login(setup["company"])
+    assert client.post(f"/proposals/{proposal_id}/submit").status_code == 302
+    # Once sent, the city and the assigned consultancy download it too; nobody else ever.
+    readers.update(city=200, consultant=200, other_company=200)
+    for persona, status in readers.items():
+        login(setup[persona])
+        answer, data = fetch(client, path)
+        assert answer == status, persona
+        assert (data == PDF) is (status == 200), persona
+        if status == 200:
+            assert "비용 계획.pdf" in client.get(f"/proposals/{proposal_id}").get_data(as_text=True), persona
+
+
+def test_a_partner_the_city_and_the_consultancy_cannot_attach_or_remove(app, client, login, setup):
+    proposal_id = create_draft(client, login, setup)
+    attach(client, proposal_id)
+    (attachment_id,) = attachment_ids(app, proposal_id)
+    invite(client, proposal_id, setup["other_company_org"])
+    client.post(f"/proposals/{proposal_id}/submit")
+    with app.app_context():
+        partner_id = get(Proposal, proposal_id).partners[0].id
+    login(setup["other_company"])
+    client.post(f"/proposals/invitations/{partner_id}/confirm")
+    for persona in ("other_company", "city", "consultant"):
+        login(setup[persona])
+        section = client.get(f"/proposals/{proposal_id}").get_data(as_text=True).split('id="attachments"')[1]
+        section = section.split("</section>")[0]
+        assert "비용 계획.pdf" in section and "/remove" not in section and "multipart" not in section, persona
+        assert attach(client, proposal_id, name="mine.pdf").status_code == 403, persona
+        assert client.post(f"/proposals/{proposal_id}/attachments/{attachment_id}/remove").status_code == 403
+    assert attachment_ids(app, proposal_id) == [attachment_id]
+    assert len(stored_files(app)[0]) == 1
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (EXE, "budget.pdf", "a Windows program, whatever its name says"),
+    (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "plan.txt", "a web page or markup"),
+    (PDF, "plan.exe", "its name ends in “.exe”"),
+])
+def test_hostile_uploads_are_refused_with_a_message_and_nothing_is_kept(app, client, login, setup, content, name,
+                                                                        message):
+    proposal_id = create_draft(client, login, setup)
+    response = attach(client, proposal_id, content, name)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page and "Crossing sensors" in page  # the proposal page, with the reason at the field
+    assert stored_files(app) == ([], [0, 0])
+
+
+def test_an_upload_without_a_file_says_so(app, client, login, setup):
+    proposal_id = create_draft(client, login, setup)
+    response = client.post(f"/proposals/{proposal_id}/attachments", data={}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Choose a file to upload." in response.get_data(as_text=True)
+
+
+def test_an_attachment_over_the_cap_is_refused_with_the_limit(instance_path, setup):
+    from .conftest import build_app, log_in
+
+    app = build_app(instance_path, MAX_UPLOAD_BYTES=1000)
+    client = app.test_client()
+    log_in(app, client, setup["company"])
+    proposal_id = create_draft(client, lambda _user: None, setup)
+    response = attach(client, proposal_id, PDF + b"0" * 1000, "big.pdf")
+    assert response.status_code == 422
+    assert "The file is larger than 1000 B, the most this site accepts." in response.get_data(as_text=True)
+    assert stored_files(app) == ([], [0, 0])
+    # Beyond the cap and a form's worth of fields the body is not even read; other proposal forms keep the
+    # portal's small limit.
+    assert attach(client, proposal_id, PDF + b"0" * (2 * 1024 * 1024), "huge.pdf").status_code == 413
+    response = client.post(f"/proposals/{proposal_id}/notes", content_type="multipart/form-data",
+                           data={"body": "x", "file": (io.BytesIO(b"0" * (3 * 1024 * 1024)), "x.pdf")})
+    assert response.status_code == 413
+
+
+def test_a_proposal_holds_a_limited_number_of_attachments(app, client, login, setup, monkeypatch):
+    monkeypatch.setattr(services, "ATTACHMENTS_MAX", 2)
+    proposal_id = create_draft(client, login, setup)
+    assert attach(client, proposal_id, name="one.pdf").status_code == 302
+    assert attach(client, proposal_id, name="two.pdf").status_code == 302
+    response = attach(client, proposal_id, name="three.pdf")
+    assert response.status_code == 422 and "at most 2 attachments" in response.get_data(as_text=True)
+    assert len(attachment_ids(app, proposal_id)) == 2 and len(stored_files(app)[0]) == 2
+
+
+def test_an_attachment_is_not_found_under_another_proposals_address(app, client, login, setup):
+    own = create_draft(client, login, setup)
+    attach(client, own)
+    (attachment_id,) = attachment_ids(app, own)
+    client.post(f"/proposals/{own}/submit")
+    with app.app_context():
+        other = factories.proposal(get(Challenge, setup["challenge_id"]),
+                                   get(Organisation, setup["other_company_org"]), status="submitted").id
+        db.session.commit()
+    # The city sees both proposals, yet the attachment exists only under its own.
+    login(setup["city"])
+    assert fetch(client, f"/proposals/{own}/attachments/{attachment_id}")[0] == 200
+    assert fetch(client, f"/proposals/{other}/attachments/{attachment_id}")[0] == 404
+    login(setup["other_company"])
+    assert fetch(client, f"/proposals/{other}/attachments/{attachment_id}")[0] == 404
+    assert client.post(f"/proposals/{other}/attachments/{attachment_id}/remove").status_code == 404
+    assert attachment_ids(app, own) == [attachment_id]
+
+
+def test_the_lead_removes_an_attachment_and_its_bytes_go(app, client, login, setup):
+    proposal_id = create_draft(client, login, setup)
+    attach(client, proposal_id, name="old.pdf")
+    attach(client, proposal_id, name="new.pdf")
+    first, second = attachment_ids(app, proposal_id)
+    before = set(stored_files(app)[0])
+    response = client.post(f"/proposals/{proposal_id}/attachments/{first}/remove")
+    assert response.status_code == 302
+    assert "“old.pdf” is removed" in client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    names, rows = stored_files(app)
+    assert rows == [1, 1] and len(names) == 1 and set(names) < before
+    assert fetch(client, f"/proposals/{proposal_id}/attachments/{first}")[0] == 404
+    assert fetch(client, f"/proposals/{proposal_id}/attachments/{second}")[0] == 200
+    assert client.post(f"/proposals/{proposal_id}/attachments/{first}/remove").status_code == 404
+
+
+def test_after_the_challenge_closes_attachments_stay_readable_and_fixed(app, client, login, setup):
+    proposal_id = create_draft(client, login, setup)
+    attach(client, proposal_id)
+    (attachment_id,) = attachment_ids(app, proposal_id)
+    client.post(f"/proposals/{proposal_id}/submit")
+    with app.app_context():
+        get(Challenge, setup["challenge_id"]).status = Challenge.CLOSED
+        db.session.commit()
+    page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    assert "비용 계획.pdf" in page and 'enctype="multipart/form-data"' not in page
+    refused = attach(client, proposal_id, name="late.pdf")
+    assert refused.status_code == 409 and "The challenge has closed" in refused.get_data(as_text=True)
+    assert client.post(f"/proposals/{proposal_id}/attachments/{attachment_id}/remove").status_code == 409
+    assert fetch(client, f"/proposals/{proposal_id}/attachments/{attachment_id}") == (200, PDF)
+    assert len(stored_files(app)[0]) == 1
+
+
+# ---------------------------------------------------------------- deleting an abandoned draft
+
+def test_the_lead_deletes_an_abandoned_draft_and_may_start_again(app, client, login, setup):
+    proposal_id = create_draft(client, login, setup)
+    invite(client, proposal_id, setup["other_company_org"])
+    attach(client, proposal_id)
+    assert client.get(f"/challenges/{setup['challenge']}/proposals/new").status_code == 302  # the draft blocks
+    page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    assert f"/proposals/{proposal_id}/delete" in page
+    confirm = client.get(f"/proposals/{proposal_id}/delete").get_data(as_text=True)
+    assert "Delete the draft?" in confirm and "1 attachment<" in confirm and "1 consortium invitation" in confirm
+    with app.app_context():
+        partner_id = get(Proposal, proposal_id).partners[0].id
+    response = client.post(f"/proposals/{proposal_id}/delete")
+    assert response.status_code == 302 and response.headers["Location"] == f"/challenges/{setup['challenge']}"
+    assert "The draft is deleted." in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert get(Proposal, proposal_id) is None and get(ConsortiumPartner, partner_id) is None
+    assert stored_files(app) == ([], [0, 0])
+    assert client.get(f"/proposals/{proposal_id}").status_code == 404
+    login(setup["other_company"])
+    assert client.get(f"/proposals/invitations/{partner_id}").status_code == 404
+    # Nothing blocks a new proposal now.
+    with app.app_context():
+        assert get(Proposal, create_draft(client, login, setup)).partners == []
+
+
+def test_only_a_draft_is_deleted_and_only_by_its_lead(app, client, login, setup):
+    proposal_id = create_draft(client, login, setup)
+    invite(client, proposal_id, setup["other_company_org"])
+    with app.app_context():
+        partner_id = get(Proposal, proposal_id).partners[0].id
+    login(setup["other_company"])
+    client.post(f"/proposals/invitations/{partner_id}/confirm")
+    assert client.get(f"/proposals/{proposal_id}/delete").status_code == 403
+    assert client.post(f"/proposals/{proposal_id}/delete").status_code == 403
+    for persona in ("city", "consultant", "admin"):  # a draft does not exist for them
+        login(setup[persona])
+        assert client.post(f"/proposals/{proposal_id}/delete").status_code == 404, persona
+    login(setup["company"])
+    client.post(f"/proposals/{proposal_id}/submit")
+    assert client.get(f"/proposals/{proposal_id}").get_data(as_text=True).count(f"/proposals/{proposal_id}/delete") == 0
+    assert client.get(f"/proposals/{proposal_id}/delete").status_code == 302
+    refused = client.post(f"/proposals/{proposal_id}/delete")
+    assert refused.status_code == 409 and "only a draft can be deleted" in refused.get_data(as_text=True)
+    login(setup["city"])
+    assert client.post(f"/proposals/{proposal_id}/delete").status_code == 403
+    with app.app_context():
+        assert get(Proposal, proposal_id).status == "submitted"
+
+
+def test_a_delete_racing_a_submit_changes_nothing(app, setup):
+    with app.test_request_context():
+        proposal = factories.proposal(get(Challenge, setup["challenge_id"]), get(Organisation, setup["company_org"]))
+        db.session.commit()
+        lead = get(User, setup["company"])
+        # Another request submitted it after this one loaded the draft.
+        db.session.execute(db.update(Proposal).where(Proposal.id == proposal.id).values(status="submitted")
+                           .execution_options(synchronize_session=False))
+        assert proposal.status == "draft"
+        with pytest.raises(services.Stale, match="submitted meanwhile"):
+            services.delete_draft(lead, proposal)
+        assert proposal.status == "submitted"
+        db.session.rollback()
+        assert get(Proposal, proposal.id) is not None

@@ -443,6 +443,44 @@ def test_an_invited_partner_sees_the_proposal_once_it_confirms(app, proposal_sta
     assert proposal_client(app, states, "city owner").get(f"/proposals/{draft}").status_code == 404
 
 
+def test_a_proposals_attachments_follow_its_rule_and_only_its_address(app, proposal_states):
+    """Each proposal holds one attachment: whoever sees the proposal downloads it, under that proposal's address
+    only; the listing and every other address agree with the rule."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from portal.files import services as files
+    from portal.proposals.models import Proposal, ProposalAttachment
+
+    states = proposal_states
+    attachments = {}
+    with app.test_request_context():
+        lead = db.session.get(User, states["viewers"]["lead"])
+        for status, proposal_id in states["proposals"].items():
+            stored = files.store(FileStorage(io.BytesIO(b"kelp,level\n1,2\n"), filename=f"{status}.csv"), lead)
+            item = ProposalAttachment(proposal=db.session.get(Proposal, proposal_id), stored_file=stored)
+            db.session.add(item)
+            db.session.flush()
+            attachments[status] = item.id
+        db.session.commit()
+    by_id = {id: status for status, id in attachments.items()}
+    for viewer in PROPOSAL_VIEWERS:
+        should = {status for status in PROPOSAL_STATES if may_see_proposal(viewer, status)}
+        with app.test_request_context():
+            user = db.session.get(User, states["viewers"][viewer]) if states["viewers"][viewer] else None
+            listed = {by_id[id] for id in db.session.scalars(
+                db.select(ProposalAttachment.id).where(ProposalAttachment.visible_to(user)))}
+        assert listed == should, viewer
+        client = proposal_client(app, states, viewer)
+        for status, proposal_id in states["proposals"].items():
+            for other, attachment_id in attachments.items():
+                response = client.get(f"/proposals/{proposal_id}/attachments/{attachment_id}")
+                wanted = (302 if viewer == "anonymous" else 200 if status == other and status in should else 404)
+                assert response.status_code == wanted, (viewer, status, other)
+                response.close()
+
+
 # ---------------------------------------------------------------- workspaces and the records inside them
 
 WORKSPACE_TABS = ("", "/gates", "/members", "/fit", "/investment", "/milestones", "/decisions", "/meetings",

@@ -47,13 +47,11 @@ def _ensure_people(password):
             create_user(email, name, password, organisation=organisations.get(key), locale=locale)
 
 
-def _shortlist(challenge, organisation, title):
-    """A shortlisted proposal of the company, unless it has a proposal to the challenge already."""
-    if db.session.scalar(select(Proposal.id).where(Proposal.challenge_id == challenge.id,
-                                                   Proposal.organisation_id == organisation.id)) is None:
-        db.session.add(Proposal(challenge=challenge, organisation=organisation, title=title,
-                                approach="See the workspace.", status=Proposal.SHORTLISTED,
-                                language="ko" if organisation.country == "KR" else "en"))
+def _require_shortlisted(challenge, organisation):
+    """A city opens a workspace with companies from its shortlist; the demo proposals must have put it there."""
+    shortlist = set(db.session.scalars(Proposal.shortlisted_company_ids(challenge.id)))
+    if organisation.id not in shortlist:
+        raise RuntimeError(f"demo data: {organisation.key} is not on the shortlist of {challenge.key}")
 
 
 def _at(day, hour, zone):
@@ -70,7 +68,7 @@ def _workspace(challenge_key, title, stage, city_person, companies, facilitator=
                                              invited_by_id=city_person.id))
     for key in companies:
         company = organisations.get(key)
-        _shortlist(challenge, company, f"{company.name}: {challenge.title}")
+        _require_shortlisted(challenge, company)
         workspace.members.append(WorkspaceMember(organisation=company, role="company", invited_by_id=city_person.id))
     if facilitator:
         workspace.members.append(WorkspaceMember(organisation=organisations.get(facilitator), role="facilitator",

@@ -261,24 +261,41 @@ def send(stored_file):
     return response
 
 
+def discard(stored_file):
+    """Delete the stored file's row now and its bytes once the transaction commits (a rollback keeps both).
+
+    The record that held it (an attachment) must be deleted in the same transaction.
+    """
+    _discarded_in_this_transaction().append(path_of(stored_file))
+    db.session.delete(stored_file)
+
+
 # ---------------------------------------------------------------- a rolled-back upload leaves no file behind
 
 def _written_in_this_transaction():
     return db.session.info.setdefault("stored_file_paths", [])
 
 
+def _discarded_in_this_transaction():
+    return db.session.info.setdefault("discarded_file_paths", [])
+
+
 # SQLAlchemy sends these events for savepoints too; only the outermost transaction's end decides. (A file
 # stored inside a savepoint that was rolled back stays until the transaction ends: kept, it is only unused.)
 @event.listens_for(Session, "after_commit")
 def _keep_files(session):
-    if not session.in_nested_transaction():
-        session.info.pop("stored_file_paths", None)
+    if session.in_nested_transaction():
+        return
+    session.info.pop("stored_file_paths", None)
+    for path in session.info.pop("discarded_file_paths", ()):
+        Path(path).unlink(missing_ok=True)
 
 
 @event.listens_for(Session, "after_rollback")
 def _remove_files(session):
     if session.in_nested_transaction():
         return
+    session.info.pop("discarded_file_paths", None)
     for path in session.info.pop("stored_file_paths", ()):
         Path(path).unlink(missing_ok=True)
 

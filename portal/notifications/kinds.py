@@ -152,3 +152,44 @@ register(Kind(
     lambda params: _("%(author)s wrote in “%(thread)s” (%(workspace)s)", author=params["author"],
                      thread=params["thread"], workspace=params["workspace"]),
 ))
+
+
+# ---------------------------------------------------------------- agreed documents and the facilitator's tools
+
+def _day(params, field="day"):
+    from datetime import date
+
+    from flask_babel import format_date
+    return format_date(date.fromisoformat(params[field]), "medium")
+
+
+register(Kind(
+    "document_agreed", _l("A requirement document in your workspace is agreed"),
+    _l("A requirement document was agreed in a CoCity workspace"),
+    lambda params: _("%(actor)s agreed revision %(number)d of “%(document)s” (%(workspace)s)",
+                     actor=params["actor"], number=params["number"], document=params["document"],
+                     workspace=params["workspace"]),
+))
+register(Kind(
+    "decision_logged", _l("A decision is logged in a workspace you are in"),
+    _l("A decision was logged in a CoCity workspace"),
+    lambda params: _("%(actor)s logged the decision “%(title)s” (%(workspace)s)", actor=params["actor"],
+                     title=params["title"], workspace=params["workspace"]),
+))
+register(Kind(
+    "milestone_assigned", _l("You or your organisation own a new milestone"),
+    _l("A milestone in a CoCity workspace is yours"),
+    lambda params: (_("%(actor)s made you the owner of the milestone “%(title)s”, due %(day)s (%(workspace)s)",
+                      actor=params["actor"], title=params["title"], day=_day(params), workspace=params["workspace"])
+                    if params.get("personal") else
+                    _("%(actor)s made %(organisation)s the owner of the milestone “%(title)s”, due %(day)s "
+                      "(%(workspace)s)", actor=params["actor"], organisation=in_reader_language(params, "organisation"),
+                      title=params["title"], day=_day(params), workspace=params["workspace"])),
+))
+register(Kind(
+    "action_assigned", _l("Someone gives you an action in a workspace"),
+    _l("You have a new action in a CoCity workspace"),
+    lambda params: _("%(actor)s gave you an action due %(day)s (%(workspace)s): %(description)s",
+                     actor=params["actor"], day=_day(params), workspace=params["workspace"],
+                     description=params["description"]),
+))

@@ -1,5 +1,6 @@
 """Proposal forms: the proposal itself, a consortium invitation, the city's decision and notes."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -51,3 +52,12 @@ class DecisionForm(PortalForm):
 class NoteForm(PortalForm):
     body = TextAreaField(_l("Private note"), validators=[InputRequired()],
                          description=_l("Only your city's members read notes."))
+
+
+class AttachmentForm(PortalForm):
+    # Whether a file came, and what it is, the files service decides (it reads the content).
+    file = FileField(_l("File"))
+
+
+class DeleteForm(PortalForm):
+    """The confirmation that deletes a draft: nothing but the CSRF token."""

@@ -53,6 +53,8 @@ class Proposal(Visible, db.Model):
     partners = db.relationship("ConsortiumPartner", cascade="all, delete-orphan", lazy="selectin",
                                back_populates="proposal", order_by="ConsortiumPartner.invited_at")
     solution_links = db.relationship("ProposalSolution", cascade="all, delete-orphan", lazy="selectin")
+    attachments = db.relationship("ProposalAttachment", cascade="all, delete-orphan", back_populates="proposal",
+                                  order_by="(ProposalAttachment.created_at, ProposalAttachment.id)")
 
     __table_args__ = (
         db.CheckConstraint("cost_estimate IS NULL OR cost_estimate >= 0", name="cost"),
@@ -152,3 +154,40 @@ class ProposalNote(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     author = db.relationship("User")
+
+
+class ProposalAttachment(Visible, db.Model):
+    """A file the lead attached to its proposal: whoever sees the proposal sees it, nobody else.
+
+    The bytes are a StoredFile (checked by their content, kept under a random name); this row says
+    which proposal holds it, and so who may download it.
+    """
+
+    __tablename__ = "proposal_attachments"
+
+    admin_sees_all = False  # as the proposal it belongs to
+
+    id = db.Column(db.Integer, primary_key=True)
+    proposal_id = db.Column(db.Integer, db.ForeignKey("proposals.id", ondelete="CASCADE"), nullable=False,
+                            index=True)
+    stored_file_id = db.Column(db.Integer, db.ForeignKey("stored_files.id"), nullable=False, unique=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    proposal = db.relationship("Proposal", back_populates="attachments")
+    stored_file = db.relationship("StoredFile", lazy="joined")
+
+    @classmethod
+    def public_rule(cls):
+        return false()
+
+    @classmethod
+    def owner_id(cls):
+        raise TypeError("an attachment is seen by whoever sees its proposal, not by one organisation")
+
+    @classmethod
+    def insider_rule(cls, organisation_id):
+        """Exactly the proposal's rule: the consortium always, the city and its consultancies once sent."""
+        return exists().where(Proposal.id == cls.proposal_id, Proposal.insider_rule(organisation_id))
+
+    def __repr__(self):
+        return f"<ProposalAttachment {self.id} of {self.proposal_id}>"

@@ -15,6 +15,7 @@ from ..audit.services import record
 from ..challenges import services as challenges
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..files import services as files
 from ..keys import get_visible_by_id
 from ..model_types import utcnow
 from ..organisations.models import Organisation
@@ -28,9 +29,19 @@ from ..signals import (
 )
 from ..solutions.models import Solution
 from ..validation import check_choice, check_currency, check_language, check_text
-from .models import REASON_MAX, TEXT_MAX, TITLE_MAX, ConsortiumPartner, Proposal, ProposalNote, ProposalSolution
+from .models import (
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    ConsortiumPartner,
+    Proposal,
+    ProposalAttachment,
+    ProposalNote,
+    ProposalSolution,
+)
 
 NOTE_MAX = 5000
+ATTACHMENTS_MAX = 20  # plans, drawings, references: more is a sign the proposal belongs in one document
 COST_MAX = 10**15  # beyond any city budget; keeps the number inside 64 bits with room to spare
 # What a lead may still change: a draft, or a proposal sent but not yet decided (while the challenge is open).
 EDITABLE = (Proposal.DRAFT, Proposal.SUBMITTED)
@@ -319,6 +330,83 @@ def withdraw(actor, proposal):
     record(actor, "proposal.withdrawn", proposal)
     announce(proposal_withdrawn, proposal=proposal, actor=actor)
     return proposal
+
+
+def delete_draft(actor, proposal):
+    """The lead deletes a draft it abandoned (its invitations and attachments go with it); the company may then
+    start a new proposal to the challenge. Anything sent stays: it is withdrawn instead."""
+    require(is_lead(actor, proposal), _l("Only the lead company deletes its draft."))
+    if proposal.status != Proposal.DRAFT:
+        raise Stale({"status": _l("This proposal is %(status)s: only a draft can be deleted. A sent proposal can be "
+                                  "withdrawn instead.", status=status_label(proposal.status))})
+    # Claim the row first: a submit racing with this delete either finds it gone or makes this one stale.
+    db.session.flush()
+    claimed = db.session.execute(
+        sql_update(Proposal).where(Proposal.id == proposal.id, Proposal.status == Proposal.DRAFT)
+        .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.refresh(proposal)
+        raise Stale({"status": _l("This proposal was submitted meanwhile and is no longer a draft; nothing was "
+                                  "deleted.")})
+    record(actor, "proposal.deleted", proposal, challenge=proposal.challenge.key, title=proposal.title)
+    for attachment in list(proposal.attachments):
+        files.discard(attachment.stored_file)
+    db.session.delete(proposal)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- attachments
+
+def attachments_of(user, proposal):
+    """The proposal's attachments `user` may see (all of them for whoever sees the proposal), oldest first."""
+    return db.session.scalars(select(ProposalAttachment).where(
+        ProposalAttachment.proposal_id == proposal.id, ProposalAttachment.visible_to(user))
+        .order_by(ProposalAttachment.created_at, ProposalAttachment.id)).all()
+
+
+def get_attachment(user, proposal, attachment_id):
+    """The attachment `attachment_id` of this proposal if `user` may see it; NotFound otherwise (one of another
+    proposal included, whatever the URL says)."""
+    item = db.session.scalar(select(ProposalAttachment).where(
+        ProposalAttachment.id == attachment_id, ProposalAttachment.proposal_id == proposal.id,
+        ProposalAttachment.visible_to(user)))
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def attach(actor, proposal, upload):
+    """The lead attaches an upload while the proposal may change; Invalid on "file" when it is refused."""
+    _require_editable(actor, proposal)
+    if len(proposal.attachments) >= ATTACHMENTS_MAX:
+        raise Invalid({"file": _l("A proposal holds at most %(count)d attachments. Remove one first.",
+                                  count=ATTACHMENTS_MAX)})
+    stored = files.store(upload, actor)
+    item = ProposalAttachment(stored_file=stored)
+    proposal.attachments.append(item)
+    db.session.flush()
+    record(actor, "proposal.attachment_added", proposal, name=stored.original_name, sha256=stored.sha256)
+    return item
+
+
+def remove_attachment(actor, proposal, attachment_id):
+    """The lead removes an attachment while the proposal may change; its bytes go once that is committed."""
+    _require_editable(actor, proposal)
+    item = next((row for row in proposal.attachments if row.id == attachment_id), None)
+    if item is None:
+        raise NotFound()
+    name = item.stored_file.original_name
+    proposal.attachments.remove(item)
+    db.session.flush()
+    files.discard(item.stored_file)
+    db.session.flush()
+    record(actor, "proposal.attachment_removed", proposal, name=name)
+    return name
+
+
+def download(item):
+    """The response that sends an attachment."""
+    return files.send(item.stored_file)
 
 
 # ---------------------------------------------------------------- the consortium

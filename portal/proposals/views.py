@@ -6,14 +6,18 @@ from flask_login import current_user, login_required
 from ..access import require
 from ..challenges import services as challenges
 from ..errors import Invalid
+from ..files import services as files
 from ..forms import apply_errors, options, validate_with
 from ..i18n import country_name
 from ..model_types import utcnow
 from ..web import form_page, record_id
 from . import ranking, services
-from .forms import DecisionForm, NoteForm, PartnerForm, ProposalForm
+from .forms import AttachmentForm, DecisionForm, DeleteForm, NoteForm, PartnerForm, ProposalForm
 
 bp = Blueprint("proposals", __name__)
+# Only the attachment upload takes a body as large as a file; every other form keeps the small limit.
+bp.url_value_preprocessor(
+    lambda endpoint, _values: files.allow_upload_body() if endpoint == "proposals.add_attachment" else None)
 
 
 @bp.app_template_global()
@@ -72,13 +76,24 @@ def new(key):
     return page, status if status != 200 else code
 
 
-def _show(proposal, status=200, decision_form=None, note_form=None, partner_form=None):
+def _attachment_form(form=None):
+    form = form or AttachmentForm(formdata=None)
+    form.file.description = _("Up to %(limit)s each, at most %(count)d files. Accepted: %(formats)s. The type is "
+                              "checked from the content, not from the name.",
+                              limit=files.human_size(files.max_upload_bytes()), count=services.ATTACHMENTS_MAX,
+                              formats=files.accepted_formats())
+    return form
+
+
+def _show(proposal, status=200, decision_form=None, note_form=None, partner_form=None, attachment_form=None):
     """The proposal page as the viewer meets it (lead, partner, city or consultant)."""
     role = services.role_of(current_user, proposal)
     now = utcnow()
     can_edit = role == "lead" and services.editable(proposal, now)
     if can_edit and partner_form is None:
         partner_form = PartnerForm(formdata=None)
+    if can_edit:
+        attachment_form = _attachment_form(attachment_form)
     if partner_form is not None:
         partner_form.organisation_id.choices = options(
             (organisation.id, f"{organisation.name} · {country_name(organisation.country)}")
@@ -88,6 +103,7 @@ def _show(proposal, status=200, decision_form=None, note_form=None, partner_form
     return render_template(
         "proposals/show.html", proposal=proposal, challenge=proposal.challenge, role=role, can_edit=can_edit,
         partners=partners, lead_share=services.lead_share(proposal), partner_form=partner_form,
+        attachments=services.attachments_of(current_user, proposal), attachment_form=attachment_form,
         missing=services.missing_for_submission(proposal) if role == "lead" and proposal.status == "draft" else {},
         decision_form=decision_form or (DecisionForm(formdata=None) if role == "city" else None),
         note_form=note_form or (NoteForm(formdata=None) if role == "city" else None),
@@ -226,6 +242,69 @@ def remove_partner(proposal_id, partner_id):
     require(services.is_lead(current_user, proposal), _("Only the lead company changes the consortium."))
     return _after_action(proposal, lambda: (services.remove_partner(current_user, proposal, partner_id),
                                             _("The partner is no longer in the consortium."))[1])
+
+
+@bp.route("/proposals/<int:proposal_id>/attachments", methods=["POST"])
+@login_required
+def add_attachment(proposal_id):
+    proposal = services.get_for_view(current_user, proposal_id)
+    require(services.is_lead(current_user, proposal), _("Only the lead company attaches files to a proposal."))
+    form = AttachmentForm()
+    try:
+        item = services.attach(current_user, proposal, form.file.data)
+    except services.Stale as error:
+        flash(_message(error), "warning")
+        return _show(proposal, 409)
+    except Invalid as error:
+        apply_errors(form, error.errors)
+        return _show(proposal, 422, attachment_form=form)
+    flash(_("“%(name)s” is attached.", name=item.stored_file.original_name), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#attachments")
+
+
+@bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(proposal_id, attachment_id):
+    proposal = services.get_for_view(current_user, proposal_id)
+    return services.download(services.get_attachment(current_user, proposal, attachment_id))
+
+
+@bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@login_required
+def remove_attachment(proposal_id, attachment_id):
+    proposal = services.get_for_view(current_user, proposal_id)
+    require(services.is_lead(current_user, proposal), _("Only the lead company removes attachments."))
+    try:
+        name = services.remove_attachment(current_user, proposal, attachment_id)
+    except services.Stale as error:
+        flash(_message(error), "warning")
+        return _show(proposal, 409)
+    flash(_("“%(name)s” is removed from the proposal.", name=name), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id) + "#attachments")
+
+
+@bp.route("/proposals/<int:proposal_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(proposal_id):
+    proposal = services.get_for_view(current_user, proposal_id)
+    require(services.is_lead(current_user, proposal), _("Only the lead company deletes its draft."))
+    if proposal.status != "draft" and request.method == "GET":
+        flash(_("Only a draft can be deleted. A sent proposal can be withdrawn instead."), "warning")
+        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    form = DeleteForm()
+    if form.validate_on_submit():
+        challenge = proposal.challenge
+        try:
+            services.delete_draft(current_user, proposal)
+        except services.Stale as error:
+            flash(_message(error), "warning")
+            return _show(proposal, 409)
+        flash(_("The draft is deleted. Your company can start a new proposal while the challenge is open."),
+              "success")
+        return redirect(url_for("challenges.show", key=challenge.key))
+    return render_template("proposals/delete.html", form=form, proposal=proposal, challenge=proposal.challenge,
+                           partners=proposal.partners, attachments=proposal.attachments,
+                           title=_("Delete the draft?"))
 
 
 @bp.route("/proposals/invitations/<int:partner_id>")

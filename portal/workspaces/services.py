@@ -710,6 +710,7 @@ def add_milestone(actor, workspace, data):
     db.session.flush()
     record_activity(workspace, actor, "milestone_added", {"title": milestone.title,
                                                           "day": milestone.due_on.isoformat()})
+    announce(signals.milestone_added, workspace=workspace, milestone=milestone, actor=actor)
     return milestone
 
 
@@ -742,6 +743,7 @@ def log_decision(actor, workspace, data):
     db.session.add(decision)
     db.session.flush()
     record_activity(workspace, actor, "decision_logged", {"title": decision.title})
+    announce(signals.decision_logged, workspace=workspace, decision=decision, actor=actor)
     return decision
 
 
@@ -789,6 +791,7 @@ def add_action_item(actor, workspace, meeting, data):
     db.session.flush()
     record_activity(workspace, actor, "action_added", {"owner": action.owner.name, "day": action.due_on.isoformat(),
                                                        "description": action.description})
+    announce(signals.action_assigned, workspace=workspace, action=action, actor=actor)
     return action
 
 
@@ -850,6 +853,9 @@ def subscribe(app):
     signals.thread_post_added.connect(_post_added, sender=app)
     signals.document_saved.connect(_document_saved, sender=app)
     signals.document_agreed.connect(_document_agreed, sender=app)
+    from . import notices  # the notifications of the facilitator's tools and of agreed documents
+
+    notices.subscribe(app)
 
 
 register_activity_kind("file_added", lambda p: _("added the file “%(name)s”", name=p["name"]))
