@@ -136,6 +136,11 @@ def configure_subscriptions(app):
     proposals_subscribe(app)
     workspaces_subscribe(app)
     discussions_subscribe(app)
+    from .documents.notices import subscribe as documents_subscribe
+    from .workspaces.notices import subscribe as workspace_notices_subscribe
+
+    workspace_notices_subscribe(app)
+    documents_subscribe(app)
 
 
 def configure_cli(app):

@@ -47,6 +47,16 @@ document_saved = _signals.signal("document-saved")
 # document= (the city agreed its current revision, document.agreed_number)
 document_agreed = _signals.signal("document-agreed")
 
+# The last steps of the path, so that everyone they concern hears of them. sender: the app; actor=
+# challenge=, organisation= (a consultancy the city assigned to facilitate its challenge)
+consultancy_assigned = _signals.signal("consultancy-assigned")
+# workspace=, item= (a FitItem the city added: the member companies are asked to answer it)
+fit_item_added = _signals.signal("fit-item-added")
+# workspace=, organisation= (a member company), count= (how many of its answers changed)
+fit_answered = _signals.signal("fit-answered")
+# workspace=, decision= (an InvestmentDecision), changed= (False the first time it is recorded)
+investment_recorded = _signals.signal("investment-recorded")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

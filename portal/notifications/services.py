@@ -113,7 +113,15 @@ def _organisation_rejected(_app, organisation, reason, **_data):
                organisation=organisation.name, reason=reason)
 
 
+def _consultancy_assigned(_app, challenge, organisation, **_data):
+    city = challenge.organisation
+    for member in organisation.members:
+        notify(member, "consultancy_assigned", challenge, app_path("challenges.show", key=challenge.key),
+               city=city.name, city_ko=city.name_ko or "", challenge=challenge.title, challenge_ko=challenge.title_ko)
+
+
 def subscribe(app):
     """Listen, for `app`, to what the domains announce."""
     signals.organisation_verified.connect(_organisation_verified, sender=app)
     signals.organisation_rejected.connect(_organisation_rejected, sender=app)
+    signals.consultancy_assigned.connect(_consultancy_assigned, sender=app)
