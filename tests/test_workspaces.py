@@ -478,3 +478,10 @@ def test_korean_readers_get_the_hub_in_korean(app, client, world, room, login):
     client.post("/language", data={"language": "ko"})
     page = text(client.get(f"/workspaces/{room['id']}"))
     assert "탐색" in page and "활동" in page
+
+
+def test_every_tab_of_the_hub_leads_to_the_threads_documents_and_files_inside(client, world, room, login):
+    login(world["company"])
+    page = text(client.get(f"/workspaces/{room['id']}"))
+    for path in ("threads", "documents", "files"):
+        assert f'href="/workspaces/{room["id"]}/{path}"' in page, path
