@@ -485,3 +485,13 @@ def test_every_tab_of_the_hub_leads_to_the_threads_documents_and_files_inside(cl
     page = text(client.get(f"/workspaces/{room['id']}"))
     for path in ("threads", "documents", "files"):
         assert f'href="/workspaces/{room["id"]}/{path}"' in page, path
+
+
+def test_the_facilitator_at_the_pilot_is_told_the_last_gate_is_the_citys(app, client, world, room, login):
+    with app.app_context():
+        db.session.get(Workspace, room["id"]).stage = "pilot"
+        db.session.commit()
+    login(world["consultant"])
+    page = text(client.get(f"/workspaces/{room['id']}/gates"))
+    assert "The gate to ready-to-tender is the city’s decision." in page
+    assert "Back to Co-design" in page and "Forward to" not in page
