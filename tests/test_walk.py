@@ -233,6 +233,8 @@ def test_a_city_two_companies_in_a_consortium_and_a_consultant_walk_to_ready_to_
     assert "Haneul Sensing + Nordvand Operations" in city.locator("article.proposal-row").first.inner_text()
     shoot(city, "walk-09-city-ranked-proposals-desktop")
 
+    click(consultant, consultant.locator("header").get_by_role("link", name="Dashboard"), "Challenges you facilitate")
+    click(consultant, consultant.locator("main").get_by_role("link", name=CHALLENGE), "2 proposals sent")
     click(consultant, consultant.get_by_role("link", name="See the ranked proposals"),
           "Your consultancy reads them; only the city decides and keeps notes.")
     assert consultant.locator("article.proposal-row").count() == 2
@@ -277,7 +279,10 @@ def test_a_city_two_companies_in_a_consortium_and_a_consultant_walk_to_ready_to_
     click(city, city.get_by_role("button", name="Open the workspace and invite them"),
           "The workspace is open; the invited organisations are notified.")
     assert stage_track(city) == ["*Explore", "Define", "Co-design", "Pilot", "Ready to tender"]
+    tabs = city.locator(".workspace-tabs .nav-tabs")
+    assert tabs.evaluate("tabs => tabs.scrollWidth <= tabs.clientWidth")  # every tab in sight, none scrolled off
     shoot(city, "walk-14-workspace-overview-desktop")
+    at_phone_width(city, "14-workspace-overview")
 
     for page, email, locale in ((consultant, NORDBRO, "en"), (nordvand, NORDVAND, "en"), (haneul, HANEUL, "ko")):
         walk.notified(page, WORKSPACE, email, "workspace_member_invited", locale=locale)
@@ -309,6 +314,7 @@ def test_a_city_two_companies_in_a_consortium_and_a_consultant_walk_to_ready_to_
                                "The city has not listed what a solution must fit yet.",
                                "No requirement document is agreed yet: the city marks the one a tender will be "
                                "built from as agreed."]
+    assert city.locator("#direction-forward").is_disabled()  # closed while anything is missing
     shoot(city, "walk-16-pilot-the-last-gate-says-what-is-missing-desktop")
 
     # 8. The city lists what a solution must fit; each company answers; the city hears of the answers.
@@ -380,7 +386,7 @@ def test_a_city_two_companies_in_a_consortium_and_a_consultant_walk_to_ready_to_
     click(nordvand, nordvand.get_by_role("link", name="Flood warning requirements"), "Revision 1")
     click(nordvand, nordvand.get_by_role("link", name="Edit", exact=True), "You are editing revision 1.")
     nordvand.get_by_label("Text").fill(nordvand.get_by_label("Text").input_value()
-                                      + "- Nordvand services every sensor twice a year, before spring and autumn.\n")
+                                      + "\n- Nordvand services every sensor twice a year, before spring and autumn.\n")
     click(nordvand, nordvand.get_by_role("button", name="Save", exact=True), "Saved as revision 2.")
     walk.notified(haneul, ko("%(author)s saved revision %(number)d of “%(document)s” (%(workspace)s)",
                              author="Mads Holm", number=2, document="Flood warning requirements",
@@ -402,6 +408,8 @@ def test_a_city_two_companies_in_a_consortium_and_a_consultant_walk_to_ready_to_
     city.get_by_text("Nothing is missing: the gate is open.").wait_for()
     assert checklist(city) == []
     shoot(city, "walk-23-nothing-is-missing-desktop")
+    click(city, city.get_by_role("link", name="Decide the gate to Ready to tender"), "Decide a gate")
+    assert city.locator("#direction-forward").is_enabled()
     move(city, "Investment approved, fit table complete and requirements agreed: we tender this winter.",
          "Ready to tender")
     assert stage_track(city) == ["Explore", "Define", "Co-design", "Pilot", "*Ready to tender"]
