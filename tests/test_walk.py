@@ -66,21 +66,28 @@ class Walk:
         return page
 
     def notified(self, page, text, email, kind, locale="en", open_it=True):
-        """The person finds a notification saying `text` on the Notifications page (from the header) and the
-        same news in their mail with a link to the same page; with `open_it`, they follow it."""
+        """The person finds an unread notification saying `text` on the Notifications page (from the header),
+        follows it to its page, which marks it read, and finds the same news in their mail with a link to that
+        page. Without `open_it` they come back to the Notifications page."""
         page.locator("header a[href$='/notifications']").first.click()
-        link = page.locator("main li.list-group-item a", has_text=text)
-        link.wait_for()
-        href = link.get_attribute("href")
+        item = page.locator("main li.list-group-item", has_text=text)
+        item.wait_for()
+        assert "list-group-item-warning" in item.get_attribute("class")  # marked as unread
+        unread = page.locator("header .badge").first.inner_text()
+        item.get_by_role("link").click()
+        page.wait_for_url(lambda url: "/notifications" not in url)
+        href = page.url.removeprefix(self.live)
         mail = [message for message in read_outbox(self.app)
                 if message["To"] == email and message["Subject"] == self.subject(kind, locale)]
         assert mail, (self.subject(kind, locale), [message["Subject"] for message in read_outbox(self.app)
                                                    if message["To"] == email])
         bodies = [message.get_body(preferencelist=("plain",)).get_content() for message in mail]
         assert any(f"{BASE_URL}{href}" in body for body in bodies), (href, bodies)
-        if open_it:
-            link.click()
-            page.wait_for_url(f"{self.live}{href}*")
+        badge = page.locator("header .badge")
+        assert (badge.first.inner_text() if badge.count() else "0").split()[0] == str(int(unread.split()[0]) - 1)
+        if not open_it:
+            page.go_back()
+            item.wait_for()
         return href
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 
 from .. import mail, signals
 from ..access import is_authenticated, require
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..links import absolute, app_path, public_url
 from ..model_types import utcnow
@@ -68,6 +68,19 @@ def unread_count(user):
         return 0
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def open_notification(user, notification_id):
+    """The path a notification of `user` leads to, marked read now that they follow it; NotFound for anyone
+    else's."""
+    require(is_authenticated(user))
+    notification = db.session.scalar(select(Notification).where(Notification.id == notification_id,
+                                                                Notification.user_id == user.id))
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    return notification.link
 
 
 def mark_all_read(user):
