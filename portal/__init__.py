@@ -126,9 +126,10 @@ def configure_subscriptions(app):
     from .alerts.services import subscribe as alerts_subscribe
     from .challenges.services import subscribe as challenges_subscribe
     from .discussions.notices import subscribe as discussions_subscribe
+    from .documents.notices import subscribe as documents_subscribe
     from .notifications.services import subscribe as notifications_subscribe
     from .proposals.notices import subscribe as proposals_subscribe
-    from .workspaces.services import subscribe as workspaces_subscribe
+    from .workspaces.services import subscribe as workspaces_subscribe  # its notices too
 
     alerts_subscribe(app)
     challenges_subscribe(app)
@@ -136,6 +137,7 @@ def configure_subscriptions(app):
     proposals_subscribe(app)
     workspaces_subscribe(app)
     discussions_subscribe(app)
+    documents_subscribe(app)
 
 
 def configure_cli(app):

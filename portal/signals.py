@@ -55,6 +55,16 @@ decision_logged = _signals.signal("decision-logged")
 # action= (an ActionItem of a meeting, given to its owner)
 action_assigned = _signals.signal("action-assigned")
 
+# The last steps of the path, so that everyone they concern hears of them. sender: the app; actor=
+# challenge=, organisation= (a consultancy the city assigned to facilitate its challenge)
+consultancy_assigned = _signals.signal("consultancy-assigned")
+# workspace=, item= (a FitItem the city added: the member companies are asked to answer it)
+fit_item_added = _signals.signal("fit-item-added")
+# workspace=, organisation= (a member company), count= (how many of its answers changed)
+fit_answered = _signals.signal("fit-answered")
+# workspace=, decision= (an InvestmentDecision), changed= (False the first time it is recorded)
+investment_recorded = _signals.signal("investment-recorded")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

@@ -3,11 +3,13 @@ import email
 import email.policy
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from flask_migrate import stamp
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.accounts import services as account_services
@@ -161,3 +163,33 @@ def read_outbox(app):
 def outbox(app):
     """outbox(): the messages the portal has sent so far, oldest first."""
     return lambda: read_outbox(app)
+
+
+# ---------------------------------------------------------------- the browser tests' server and browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free local port in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()

@@ -107,6 +107,10 @@ def unread_notifications(_refs, user_id):
         Notification.user_id == user_id, Notification.read_at.is_(None)))
 
 
+def notification_read(refs, _user):
+    return db.session.get(Notification, refs["notification_id"]).read_at is not None
+
+
 def consultancy_assigned(ref):
     """A probe: whether the consultancy facilitates the challenge whose key is the reference `ref`."""
     return lambda refs, _user: db.session.scalar(
@@ -507,6 +511,9 @@ CASES = [
     Case("proposals.delete", "POST", "/proposals/{proposal_id}/delete", "302 409 404 403 404 403 404"),
     Case("proposals.delete", "POST", "/proposals/{draft_proposal_id}/delete", "302 302 404 404 404 404 404",
          to="/challenges/*", effect=Effect(proposal_exists("draft_proposal_id"), False)),
+    # Following one's own notification marks it read; anyone else's is not found.
+    Case("alerts.open_notification", "GET", "/notifications/{notification_id}", "302 302 404 404 404 404 404",
+         to="/challenges/{unassigned}", effect=Effect(notification_read, True)),
 ]
 
 
@@ -533,6 +540,8 @@ def build_references(app, world):
         consultancy_org = db.session.get(Organisation, world["consultancy_org"])
         refs["workspace_id"] = factories.workspace(challenge, [company_org], consultancy_org).id
         alert_services.notify_new_challenge(unassigned)  # an unread notification for the company
+        refs["notification_id"] = db.session.scalar(select(Notification.id).where(
+            Notification.user_id == world["company"]))
         account_services.invite(company, "invitee@example.org")
         account_services.request_password_reset("company@example.org")
         # Proposals: the company's, submitted to the challenge the consultancy facilitates, and its complete

@@ -5,21 +5,18 @@ Drives Debian's Chromium through Playwright; screenshots at phone and desktop
 widths land in test-artifacts/screenshots/ for people to look at.
 """
 import os
-import shutil
-import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal.challenges.models import Challenge
 from portal.extensions import db
 from portal.solutions.models import Solution
 
 from . import factories
+from .conftest import CHROMIUM
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 
@@ -29,31 +26,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
 ]
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served on a free local port in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def shoot(page, name):

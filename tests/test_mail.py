@@ -222,3 +222,17 @@ def test_a_refused_recipient_fails_at_once(app, smtp):
     smtp.refuse.add("nobody@example.org")
     queue_one(app, to="nobody@example.org")
     assert statuses(app) == ["failed"] and smtp.received == []
+
+
+@pytest.mark.parametrize("subject", ["CoCity에서 도시가 귀사 솔루션의 적합성을 묻습니다",
+                                     "CoCity 공동 기획 협업 공간의 단계가 바뀌었습니다", "Plain words only",
+                                     "Un sujet où les accents é, è et à tombent à la fin d’une longue ligne pliée"])
+def test_a_long_subject_in_korean_keeps_every_space(app, outbox, subject):
+    # Folded into several encoded words, a subject must not lose the space where it was folded: readers
+    # ignore the white space between two encoded words.
+    with app.app_context():
+        mail.queue(db.session, "reader@example.org", subject, "Body.")
+        db.session.commit()
+    (message,) = outbox()
+    assert message["Subject"] == subject
+    assert all(len(line) <= 78 for line in bytes(message).decode("ascii").splitlines())

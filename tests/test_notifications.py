@@ -41,7 +41,8 @@ def test_a_rejection_reaches_the_members_with_the_reason(app, client, world, log
     login(member_id)
     page = client.get("/notifications").get_data(as_text=True)
     assert "An administrator did not verify “Fjord Data”. The reason: We could not find &lt;Fjord Data&gt;" in page
-    assert 'href="/organisations/fjord-data"' in page
+    followed = client.get(re.search(r'href="(/notifications/\d+)"', page).group(1))
+    assert followed.status_code == 302 and followed.headers["Location"] == "/organisations/fjord-data"
 
 
 def test_the_portal_shows_notifications_in_the_readers_language(app, client, world, login):
@@ -117,3 +118,20 @@ def test_a_new_listener_hears_what_a_domain_announces(app, client, world, login)
     finally:
         signals.challenge_published.disconnect(listener, sender=app)
     assert heard == [(app, "Quiet streets at night")]
+
+
+def test_following_a_notification_marks_it_read_and_only_its_reader_may(app, client, world, login):
+    organisation_id, member_id = pending_member(app)
+    login(world["admin"])
+    client.post(f"/admin/organisations/{organisation_id}/verify")
+    with app.app_context():
+        notification_id = db.session.scalar(select(Notification.id).where(Notification.user_id == member_id))
+    login(world["company"])
+    assert client.get(f"/notifications/{notification_id}").status_code == 404
+    login(member_id)
+    assert '<span class="badge rounded-pill text-bg-danger">1' in client.get("/notifications").get_data(as_text=True)
+    assert client.get(f"/notifications/{notification_id}").headers["Location"] == "/organisations/fjord-data"
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "text-bg-danger" not in page and "list-group-item-warning" not in page
+    with app.app_context():
+        assert db.session.get(Notification, notification_id).read_at is not None

@@ -782,3 +782,21 @@ def test_a_delete_racing_a_submit_changes_nothing(app, setup):
         assert proposal.status == "submitted"
         db.session.rollback()
         assert get(Proposal, proposal.id) is not None
+
+
+def test_the_ranked_list_leads_the_city_from_its_shortlist_into_the_workspace(app, client, setup, login):
+    login(setup["city"])
+    assert "See the ranked proposals" not in client.get(f"/challenges/{setup['challenge']}").get_data(as_text=True)
+    with app.test_request_context():
+        challenge = db.session.get(Challenge, setup["challenge_id"])
+        factories.proposal(challenge, db.session.get(Organisation, setup["company_org"]), status="submitted")
+        db.session.commit()
+    assert "See the ranked proposals" in client.get(f"/challenges/{setup['challenge']}").get_data(as_text=True)
+    ranked = f"/challenges/{setup['challenge']}/proposals"
+    assert "Open a workspace" not in client.get(ranked).get_data(as_text=True)  # nobody is shortlisted yet
+    with app.test_request_context():
+        db.session.scalar(select(Proposal)).status = Proposal.SHORTLISTED
+        db.session.commit()
+    assert f'href="/workspaces/open/{setup["challenge"]}"' in client.get(ranked).get_data(as_text=True)
+    login(setup["consultant"])
+    assert "/workspaces/open/" not in client.get(ranked).get_data(as_text=True)

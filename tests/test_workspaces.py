@@ -478,3 +478,39 @@ def test_korean_readers_get_the_hub_in_korean(app, client, world, room, login):
     client.post("/language", data={"language": "ko"})
     page = text(client.get(f"/workspaces/{room['id']}"))
     assert "탐색" in page and "활동" in page
+
+
+def test_every_tab_of_the_hub_leads_to_the_threads_documents_and_files_inside(client, world, room, login):
+    login(world["company"])
+    page = text(client.get(f"/workspaces/{room['id']}"))
+    for path in ("threads", "documents", "files"):
+        assert f'href="/workspaces/{room["id"]}/{path}"' in page, path
+
+
+def test_the_facilitator_at_the_pilot_is_told_the_last_gate_is_the_citys(app, client, world, room, login):
+    with app.app_context():
+        db.session.get(Workspace, room["id"]).stage = "pilot"
+        db.session.commit()
+    login(world["consultant"])
+    page = text(client.get(f"/workspaces/{room['id']}/gates"))
+    assert "The gate to ready-to-tender is the city’s decision." in page
+    assert "Back to Co-design" in page and "Forward to" not in page
+
+
+def test_the_gate_form_and_the_overview_follow_what_the_next_gate_needs(app, client, world, room, login):
+    login(world["city"])
+    overview = text(client.get(f"/workspaces/{room['id']}"))
+    assert f'href="/workspaces/{room["id"]}/gates">Decide the gate to Define' in overview  # the gate is open
+    with app.app_context():
+        db.session.get(Workspace, room["id"]).stage = "pilot"
+        db.session.commit()
+    assert "Decide the gate to" not in text(client.get(f"/workspaces/{room['id']}"))
+    gates = text(client.get(f"/workspaces/{room['id']}/gates"))
+    assert 'value="forward" disabled' in gates and "closed until nothing is missing" in gates
+    login(world["company"])
+    assert "Decide the gate to" not in text(client.get(f"/workspaces/{room['id']}"))
+    with app.app_context():
+        db.session.get(Workspace, room["id"]).stage = "ready-to-tender"
+        db.session.commit()
+    assert "its agreed requirement document, fit table and investment decision" in text(
+        client.get(f"/workspaces/{room['id']}"))

@@ -49,6 +49,13 @@ def notifications():
                            can_set_alerts=services.can_set_alerts(current_user), title=_("Notifications"))
 
 
+@bp.route("/notifications/<int:notification_id>")
+@login_required
+def open_notification(notification_id):
+    """Follow a notification to its page; it counts as read from then on."""
+    return redirect(request.script_root + notifications_services.open_notification(current_user, notification_id))
+
+
 @bp.route("/notifications/read", methods=["POST"])
 @login_required
 def mark_read():

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..keys import add_with_unique_key, get_by_key, get_visible_by_key
 from ..model_types import utcnow
 from ..organisations.models import Organisation
-from ..signals import announce, challenge_published, organisation_timezone_changed
+from ..signals import announce, challenge_published, consultancy_assigned, organisation_timezone_changed
 from ..validation import (
     check_amount,
     check_currency,
@@ -105,6 +105,7 @@ def assign_consultancy(actor, challenge, organisation_id):
         raise Invalid({"consultancy": _l("This consultancy is assigned already.")})
     challenge.consultants.append(ChallengeConsultant(organisation_id=consultancy.id))
     record(actor, "challenge.consultant_assigned", challenge, organisation=consultancy.key)
+    announce(consultancy_assigned, challenge=challenge, organisation=consultancy, actor=actor)
 
 
 def unassign_consultancy(actor, challenge, organisation_id):

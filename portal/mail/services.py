@@ -17,6 +17,7 @@ import smtplib
 import unicodedata
 import uuid
 from datetime import timedelta
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -67,13 +68,26 @@ def build_message(mail):
     message = EmailMessage()
     message["From"] = one_line(current_app.config["MAIL_SENDER"])
     message["To"] = mail.recipient
-    message["Subject"] = mail.subject
+    _set_subject(message, mail.subject)
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message.set_content(mail.body_text)
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
     return message
+
+
+def _set_subject(message, subject):
+    """The subject, folded into encoded words that keep every space.
+
+    The standard library folds a long non-ASCII subject between two encoded words right at a space and drops
+    that space (readers ignore white space between encoded words): a Korean subject lost a space between two
+    words. Header() keeps each space inside an encoded word, and set_raw stores its lines as they are.
+    """
+    if subject.isascii():
+        message["Subject"] = subject
+    else:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
 def send(message):

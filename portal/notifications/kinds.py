@@ -193,3 +193,44 @@ register(Kind(
                      actor=params["actor"], day=_day(params), workspace=params["workspace"],
                      description=params["description"]),
 ))
+
+
+# ---------------------------------------------------------------- assignments, fit, investment, documents
+
+register(Kind(
+    "consultancy_assigned", _l("A city assigns your consultancy to a challenge"),
+    _l("Your consultancy is assigned to a challenge on CoCity"),
+    lambda params: _("%(city)s assigned your consultancy to facilitate its challenge “%(challenge)s”",
+                     city=in_reader_language(params, "city"), challenge=in_reader_language(params, "challenge")),
+))
+register(Kind(
+    "workspace_fit_items", _l("The city asks how your solution fits its systems"),
+    _l("The city asks how your solution fits, on CoCity"),
+    lambda params: _("%(city)s listed what a solution must fit in “%(workspace)s”; answer for your company",
+                     city=in_reader_language(params, "city"), workspace=params["workspace"]),
+))
+register(Kind(
+    "workspace_fit_answered", _l("A company answers the city system fit table"),
+    _l("A company answered the fit table on CoCity"),
+    lambda params: _("%(organisation)s answered %(count)d fit items in “%(workspace)s”",
+                     organisation=in_reader_language(params, "organisation"), count=params["count"],
+                     workspace=params["workspace"]),
+))
+register(Kind(
+    "workspace_investment", _l("The city records its decision to invest"),
+    _l("An investment decision in a CoCity workspace"),
+    lambda params: (_("%(city)s changed its investment decision in “%(workspace)s”: %(budget_line)s",
+                      city=in_reader_language(params, "city"), workspace=params["workspace"],
+                      budget_line=params["budget_line"])
+                    if params.get("changed") else
+                    _("%(city)s recorded its decision to invest in “%(workspace)s”: %(budget_line)s",
+                      city=in_reader_language(params, "city"), workspace=params["workspace"],
+                      budget_line=params["budget_line"])),
+))
+register(Kind(
+    "document_revised", _l("Someone saves a document you wrote in"),
+    _l("A new revision of a CoCity requirement document"),
+    lambda params: _("%(author)s saved revision %(number)d of “%(document)s” (%(workspace)s)",
+                     author=params["author"], number=params["number"], document=params["document"],
+                     workspace=params["workspace"]),
+))

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 
 from .. import mail, signals
 from ..access import is_authenticated, require
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..links import absolute, app_path, public_url
 from ..model_types import utcnow
@@ -70,6 +70,19 @@ def unread_count(user):
         Notification.user_id == user.id, Notification.read_at.is_(None)))
 
 
+def open_notification(user, notification_id):
+    """The path a notification of `user` leads to, marked read now that they follow it; NotFound for anyone
+    else's."""
+    require(is_authenticated(user))
+    notification = db.session.scalar(select(Notification).where(Notification.id == notification_id,
+                                                                Notification.user_id == user.id))
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    return notification.link
+
+
 def mark_all_read(user):
     require(is_authenticated(user))
     db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
@@ -113,7 +126,15 @@ def _organisation_rejected(_app, organisation, reason, **_data):
                organisation=organisation.name, reason=reason)
 
 
+def _consultancy_assigned(_app, challenge, organisation, **_data):
+    city = challenge.organisation
+    for member in organisation.members:
+        notify(member, "consultancy_assigned", challenge, app_path("challenges.show", key=challenge.key),
+               city=city.name, city_ko=city.name_ko or "", challenge=challenge.title, challenge_ko=challenge.title_ko)
+
+
 def subscribe(app):
     """Listen, for `app`, to what the domains announce."""
     signals.organisation_verified.connect(_organisation_verified, sender=app)
     signals.organisation_rejected.connect(_organisation_rejected, sender=app)
+    signals.consultancy_assigned.connect(_consultancy_assigned, sender=app)

@@ -11,6 +11,7 @@ from ..forms import apply_errors, options, validate_with
 from ..i18n import country_name
 from ..model_types import utcnow
 from ..web import form_page, record_id
+from ..workspaces import services as workspaces
 from . import ranking, services
 from .forms import AttachmentForm, DecisionForm, DeleteForm, NoteForm, PartnerForm, ProposalForm
 
@@ -347,4 +348,5 @@ def for_challenge(key):
                            ranked=ranking.rank(challenge, proposals),
                            notes=services.notes_by_proposal(current_user, proposals),
                            is_city=services.is_city_of(current_user, challenge), now=utcnow(),
+                           workspace_panel=workspaces.challenge_panel(current_user, challenge),
                            title=_("Proposals for %(title)s", title=challenge.title))

@@ -532,6 +532,7 @@ def add_fit_item(actor, workspace, data):
     db.session.add(item)
     db.session.flush()
     record_activity(workspace, actor, "fit_item_added", {"title": item.title, "category": item.category})
+    announce(signals.fit_item_added, workspace=workspace, item=item, actor=actor)
     return item
 
 
@@ -588,6 +589,7 @@ def answer_fit(actor, workspace, answers):
     if count:
         db.session.flush()
         record_activity(workspace, actor, "fit_answered", {"organisation": actor.organisation.name, "count": count})
+        announce(signals.fit_answered, workspace=workspace, organisation=actor.organisation, count=count, actor=actor)
     return count
 
 
@@ -645,6 +647,8 @@ def record_investment(actor, workspace, data):
     decision.recorded_by_id = actor.id
     db.session.flush()
     record_activity(workspace, actor, kind, {"budget_line": decision.budget_line})
+    announce(signals.investment_recorded, workspace=workspace, decision=decision,
+             changed=kind == "investment_changed", actor=actor)
     return decision
 
 

@@ -213,7 +213,7 @@ def add_fit_item(workspace_id):
     form = FitItemForm()
     if validate_with(form, lambda: services.validate_fit_item(form.to_data())):
         services.add_fit_item(current_user, workspace, form.to_data())
-        flash(_("The fit item is added; every company in the workspace can answer it now."), "success")
+        flash(_("The fit item is added; the companies in the workspace are asked to answer it."), "success")
         return redirect(url_for("workspaces.fit", workspace_id=workspace.id))
     return _fit_page(workspace, form, 422)
 
