@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defaultload, joinedload, lazyload
 
 from ..access import is_authenticated, is_member, require
 from ..audit.services import record
 from ..challenges import services as challenges
+from ..challenges.models import Challenge
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..files import services as files
@@ -150,12 +152,25 @@ def of_organisation(user):
     proposals = db.session.scalars(select(Proposal).where(Proposal.visible_to(user), (
         Proposal.organisation_id == user.organisation_id) | Proposal.id.in_(select(ConsortiumPartner.proposal_id).where(
             ConsortiumPartner.organisation_id == user.organisation_id,
-            ConsortiumPartner.status == ConsortiumPartner.CONFIRMED))).order_by(Proposal.updated_at.desc())).all()
+            ConsortiumPartner.status == ConsortiumPartner.CONFIRMED))).order_by(Proposal.updated_at.desc())
+        .options(*_row_loading())).all()
     invitations = db.session.scalars(select(ConsortiumPartner).join(Proposal).where(
         ConsortiumPartner.organisation_id == user.organisation_id,
         ConsortiumPartner.status == ConsortiumPartner.INVITED,
-        Proposal.status.in_(EDITABLE)).order_by(ConsortiumPartner.invited_at.desc())).all()
+        Proposal.status.in_(EDITABLE)).order_by(ConsortiumPartner.invited_at.desc())
+        .options(joinedload(ConsortiumPartner.proposal), *_row_loading(defaultload(ConsortiumPartner.proposal)))).all()
     return proposals, invitations
+
+
+def _row_loading(path=None):
+    """Loader options for a proposal shown as one row (title, status, challenge and city): its challenge in
+    the same query, and none of what only its own page shows. `path` leads to the proposal from another
+    entity (a partner's)."""
+    def at(option, attribute):
+        return getattr(path, option)(attribute) if path is not None else {
+            "joinedload": joinedload, "lazyload": lazyload}[option](attribute)
+    return (at("joinedload", Proposal.challenge).options(*challenges.card_loading(), lazyload(Challenge._sector_rows)),
+            at("lazyload", Proposal.partners), at("lazyload", Proposal.solution_links))
 
 
 def solution_choices(organisation_id, proposal=None):

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
 
 from .. import signals
 from ..access import is_authenticated, is_member, require
@@ -73,7 +74,9 @@ def get_inside(workspace, model, record_id):
 def workspaces_of(user):
     """The workspaces `user` is in, the most recently changed first."""
     return db.session.scalars(
-        db.select(Workspace).where(Workspace.visible_to(user)).order_by(Workspace.updated_at.desc())).all()
+        db.select(Workspace).where(Workspace.visible_to(user)).order_by(Workspace.updated_at.desc()).options(
+            joinedload(Workspace.challenge).options(lazyload(Challenge.consultants), lazyload(Challenge._sector_rows)),
+            lazyload(Workspace.members))).all()
 
 
 def workspace_of_challenge(user, challenge):
