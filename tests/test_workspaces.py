@@ -339,6 +339,8 @@ def test_each_company_answers_for_itself_and_the_table_shows_them_side_by_side(a
     assert table.index("Alpha Sensing") < table.index("Beta Robotics")
     assert "Native support." in table and "We use NGSI-LD." in table and "Does not fit" in table
     assert "Every company has answered every item." in table
+    # On a phone the companies' columns scroll sideways; the page says so.
+    assert "2 companies answer side by side: swipe the table sideways to see each." in table
 
 
 # ---------------------------------------------------------------- the investment decision
