@@ -422,14 +422,19 @@ def test_the_citys_list_shows_sent_proposals_best_fit_first(app, client, login, 
         third = factories.organisation("company", name="Gamma Drafts")
         factories.proposal(get(Challenge, setup["challenge_id"]), third, title="Unsent draft about school routes")
         withdrawn_org = factories.organisation("company", name="Delta Withdrawn")
-        factories.proposal(get(Challenge, setup["challenge_id"]), withdrawn_org, status="withdrawn",
-                           title="Pulled back route idea")
+        # It answers the challenge better than any other, but it was withdrawn: it is listed last.
+        withdrawn = factories.proposal(
+            get(Challenge, setup["challenge_id"]), withdrawn_org, status="withdrawn",
+            title="Pulled back: safer school routes with crossing sensors",
+            approach="Sensors at school crossings warn drivers so children walk to school safely on busy roads, "
+                     "and near misses fall. Drivers see children at crossings.").id
         db.session.commit()
     login(setup["city"])
     page = client.get(f"/challenges/{setup['challenge']}/proposals").get_data(as_text=True)
     order = [int(found) for found in re.findall(r'href="/proposals/(\d+)"', page)]
     assert order[:2] == [strong, weak] or order.index(strong) < order.index(weak)
-    assert "Unsent draft" not in page and "Pulled back route idea" in page
+    assert "Unsent draft" not in page and "Pulled back: safer school routes" in page
+    assert order[-1] == withdrawn
     with app.test_request_context():
         challenge = get(Challenge, setup["challenge_id"])
         scored = ranking.rank(challenge, [get(Proposal, weak), get(Proposal, strong)])

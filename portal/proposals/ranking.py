@@ -21,6 +21,7 @@ from ..matching import services as matching
 from ..matching.reasons import Wording, record_text, shared_words
 from ..matching.strategies import CHALLENGE_FIELDS, TextAndFit, key_words
 from ..search.services import ensure_index
+from .models import Proposal
 
 WEIGHTS = {"text": 0.6, "solutions": 0.4}
 PROPOSAL_FIELDS = ("title", "approach")
@@ -43,7 +44,7 @@ def _holds(word, wording):
 
 
 def rank(challenge, proposals):
-    """The proposals with their scores, best first (ties: the earlier sent first)."""
+    """The proposals with their scores, best first (ties: the earlier sent first), withdrawn ones last."""
     if not proposals:
         return []
     ensure_index()
@@ -65,5 +66,6 @@ def rank(challenge, proposals):
         score = WEIGHTS["text"] * text + WEIGHTS["solutions"] * solution
         ranked.append((order, RankedProposal(proposal, round(score, 4), round(text, 4), round(solution, 4),
                                              shared_words(held, source, wording), best if solution else None)))
-    ranked.sort(key=lambda pair: (-pair[1].score, pair[0]))
+    # A withdrawn proposal keeps its score for the record but is no longer in the running: it goes last.
+    ranked.sort(key=lambda pair: (pair[1].proposal.status == Proposal.WITHDRAWN, -pair[1].score, pair[0]))
     return [item for _order, item in ranked]
