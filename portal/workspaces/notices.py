@@ -1,5 +1,5 @@
-"""Who hears of what happens in a workspace: an agreed document, a logged decision, a new milestone, an action,
-the fit table and the investment decision.
+"""Who hears of what happens in a workspace: an invitation, a gate, an agreed document, a logged decision, a new
+milestone, an action, the fit table and the investment decision.
 
 Everyone told is a member of the workspace (and so may see what the notification links to); nobody hears of
 what they did themselves.
@@ -21,6 +21,23 @@ def _base(workspace, actor):
 
 def _others(workspace, actor):
     return [person for person in member_users(workspace) if person.id != actor.id]
+
+
+def _member_invited(_app, workspace, organisation, actor, **_data):
+    """Every person of the invited organisation."""
+    link = app_path("workspaces.show", workspace_id=workspace.id)
+    for person in organisation.members:
+        notify(person, "workspace_member_invited", workspace, link, workspace=workspace.title,
+               city=workspace.organisation.name, city_ko=workspace.organisation.name_ko or "",
+               role=services.member_of(workspace, organisation.id).role)
+
+
+def _gate_passed(_app, workspace, decision, actor, **_data):
+    link = app_path("workspaces.gates", workspace_id=workspace.id)
+    for person in _others(workspace, actor):
+        notify(person, "workspace_gate_passed", workspace, link, workspace=workspace.title,
+               from_stage=decision.from_stage, to_stage=decision.to_stage, reason=decision.reason,
+               actor=actor.name)
 
 
 def _document_agreed(_app, document, actor, **_data):
@@ -99,6 +116,8 @@ def _investment_recorded(_app, workspace, decision, changed, actor, **_data):
 
 def subscribe(app):
     """Listen, for `app`, to what workspaces and their documents announce, and tell the people concerned."""
+    signals.workspace_member_invited.connect(_member_invited, sender=app)
+    signals.gate_passed.connect(_gate_passed, sender=app)
     signals.document_agreed.connect(_document_agreed, sender=app)
     signals.decision_logged.connect(_decision_logged, sender=app)
     signals.milestone_added.connect(_milestone_added, sender=app)

@@ -23,7 +23,6 @@ from ..challenges.models import Challenge
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..keys import get_visible_by_id
-from ..links import app_path
 from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..proposals.models import Proposal
@@ -96,7 +95,12 @@ def membership(workspace, user):
     """The user's organisation's membership of the workspace, or None."""
     if not is_authenticated(user) or user.organisation_id is None:
         return None
-    return next((member for member in workspace.members if member.organisation_id == user.organisation_id), None)
+    return member_of(workspace, user.organisation_id)
+
+
+def member_of(workspace, organisation_id):
+    """The organisation's membership of the workspace, or None."""
+    return next((member for member in workspace.members if member.organisation_id == organisation_id), None)
 
 
 def role_of(workspace, user):
@@ -821,46 +825,14 @@ def open_actions_of(workspace):
                               .order_by(ActionItem.due_on, ActionItem.id)).all()
 
 
-# ---------------------------------------------------------------- who hears of it
-
-def _link(workspace):
-    return app_path("workspaces.show", workspace_id=workspace.id)
-
-
-def _member_invited(_app, workspace, organisation, actor, **_data):
-    from ..notifications.services import notify
-
-    for person in organisation.members:
-        notify(person, "workspace_member_invited", workspace, _link(workspace), workspace=workspace.title,
-               city=workspace.organisation.name, city_ko=workspace.organisation.name_ko or "",
-               role=role_of_organisation(workspace, organisation.id))
-
-
-def role_of_organisation(workspace, organisation_id):
-    member = next((member for member in workspace.members if member.organisation_id == organisation_id), None)
-    return member.role if member else None
-
-
-def _gate_passed(_app, workspace, decision, actor, **_data):
-    from ..notifications.services import notify
-
-    for person in member_users(workspace):
-        if person.id != actor.id:
-            notify(person, "workspace_gate_passed", workspace, _link(workspace) + "/gates", workspace=workspace.title,
-                   from_stage=decision.from_stage, to_stage=decision.to_stage, reason=decision.reason,
-                   actor=actor.name)
-
-
 def subscribe(app):
-    """Listen, for `app`, to what workspaces announce, and tell the people concerned; and to what the tools
-    inside a workspace (files, threads, documents) announce, for the activity feed."""
-    signals.workspace_member_invited.connect(_member_invited, sender=app)
-    signals.gate_passed.connect(_gate_passed, sender=app)
+    """Listen, for `app`, to what the tools inside a workspace (files, threads, documents) announce, for the
+    activity feed; its notices tell the people concerned what happens in the workspace."""
     signals.workspace_file_added.connect(_file_added, sender=app)
     signals.thread_post_added.connect(_post_added, sender=app)
     signals.document_saved.connect(_document_saved, sender=app)
     signals.document_agreed.connect(_document_agreed, sender=app)
-    from . import notices  # the notifications of the facilitator's tools and of agreed documents
+    from . import notices
 
     notices.subscribe(app)
 

@@ -53,7 +53,11 @@ def end_of_day(day, zone):
 
 
 def _hub(template, workspace, tab, status=200, **context):
-    """Render a tab of the workspace hub with what every tab shows."""
+    """Render a tab of the workspace hub with what every tab shows; a submitted `form` with errors answers 422,
+    as web.form_page does, so nothing commits."""
+    form = context.get("form")
+    if form is not None and form.is_submitted() and (form.errors or form.form_errors):
+        status = 422
     return render_template(template, workspace=workspace, tab=tab, stages=STAGES,
                            position=services.stage_position(workspace), zone=workspace.organisation.timezone,
                            role=services.role_of(workspace, current_user),
@@ -229,8 +233,7 @@ def edit_fit_item(workspace_id, item_id):
         services.update_fit_item(current_user, workspace, item, form.to_data())
         flash(_("The fit item is saved."), "success")
         return redirect(url_for("workspaces.fit", workspace_id=workspace.id))
-    page, status = _hub("workspaces/fit_item.html", workspace, "fit", form=form, item=item)
-    return page, 422 if form.errors else status
+    return _hub("workspaces/fit_item.html", workspace, "fit", form=form, item=item)
 
 
 @bp.route("/<int:workspace_id>/fit/items/<int:item_id>/delete", methods=["POST"])
@@ -283,8 +286,7 @@ def investment(workspace_id):
         services.record_investment(current_user, workspace, form.to_data())
         flash(_("The investment decision is recorded."), "success")
         return redirect(url_for("workspaces.investment", workspace_id=workspace.id))
-    page, status = _hub("workspaces/investment.html", workspace, "investment", form=form, decision=decision)
-    return page, 422 if form.errors else status
+    return _hub("workspaces/investment.html", workspace, "investment", form=form, decision=decision)
 
 
 # ---------------------------------------------------------------- milestones, decisions, meeting notes
@@ -304,9 +306,8 @@ def milestones(workspace_id):
         services.add_milestone(current_user, workspace, form.to_data())
         flash(_("The milestone is added."), "success")
         return redirect(url_for("workspaces.milestones", workspace_id=workspace.id))
-    page, status = _hub("workspaces/milestones.html", workspace, "milestones", form=form,
-                        milestones=services.milestones(workspace))
-    return page, 422 if form.errors else status
+    return _hub("workspaces/milestones.html", workspace, "milestones", form=form,
+                milestones=services.milestones(workspace))
 
 
 @bp.route("/<int:workspace_id>/milestones/<int:milestone_id>/delete", methods=["POST"])
@@ -330,9 +331,8 @@ def decisions(workspace_id):
         services.log_decision(current_user, workspace, form.to_data())
         flash(_("The decision is logged."), "success")
         return redirect(url_for("workspaces.decisions", workspace_id=workspace.id))
-    page, status = _hub("workspaces/decisions.html", workspace, "decisions", form=form,
-                        decisions=services.decisions(workspace))
-    return page, 422 if form.errors else status
+    return _hub("workspaces/decisions.html", workspace, "decisions", form=form,
+                decisions=services.decisions(workspace))
 
 
 def _meetings_page(workspace, form, action_form, status=200, failed_meeting=None):
