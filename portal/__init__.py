@@ -63,6 +63,7 @@ def refuse_requests_while_settings_are_missing(app):
 
 def configure_extensions(app):
     from .accounts.views import configure_login
+    from .bids import models as bid_models  # noqa: F401
     from .database import configure_database
     from .discussions import models as discussion_models  # noqa: F401
     from .documents import models as document_models  # noqa: F401
@@ -75,6 +76,7 @@ def configure_extensions(app):
     from .proposals import models as proposal_models  # noqa: F401 (their tables, before any views use them)
     from .search import indexing, models  # noqa: F401 (feeds the index after each commit; its table)
     from .security import configure_security
+    from .tenders import models as tender_models  # noqa: F401
     from .workspace_files import models as workspace_file_models  # noqa: F401
     from .workspaces import models as workspace_models  # noqa: F401
 

@@ -1,0 +1,1 @@
+"""Sealed bids, their evaluation and the award."""
