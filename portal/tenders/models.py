@@ -180,6 +180,9 @@ class TenderVersion(db.Model):
     number = db.Column(db.Integer, nullable=False)
     stored_file_id = db.Column(db.Integer, db.ForeignKey("stored_files.id"), nullable=False, unique=True)
     sha256 = db.Column(db.String(64), nullable=False)
+    # The tender as this version published it (its fields, lots, criteria and instants in ISO 8601 UTC), so
+    # the open-data releases describe each version as it was, not as the tender is now.
+    snapshot = db.Column(db.JSON, nullable=False, default=dict)
     change_note = db.Column(db.String(NOTE_MAX), nullable=False, default="")
     published_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     published_at = db.Column(UTCDateTime, nullable=False, default=utcnow)

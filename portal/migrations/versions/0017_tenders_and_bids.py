@@ -140,6 +140,7 @@ def upgrade():
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('stored_file_id', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('snapshot', sa.JSON(), nullable=False),
     sa.Column('change_note', sa.String(length=2000), nullable=False),
     sa.Column('published_by_id', sa.Integer(), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
