@@ -46,9 +46,11 @@ def get_by_key(model, key):
     return _one_or_not_found(select(model).where(model.key == key))
 
 
-def get_visible_by_key(model, user, key):
-    """The record of `model` with this key if `user` may see it; else NotFound, as if it did not exist."""
-    return _one_or_not_found(select(model).where(model.key == key, model.visible_to(user)))
+def get_visible_by_key(model, user, key, *options):
+    """The record of `model` with this key if `user` may see it; else NotFound, as if it did not exist.
+
+    `options` are loader options for what the caller's page shows of it."""
+    return _one_or_not_found(select(model).where(model.key == key, model.visible_to(user)).options(*options))
 
 
 def get_visible_by_id(model, user, record_id):
@@ -57,7 +59,7 @@ def get_visible_by_id(model, user, record_id):
 
 
 def _one_or_not_found(statement):
-    record = db.session.scalar(statement)
+    record = db.session.execute(statement).unique().scalar_one_or_none()
     if record is None:
         raise NotFound()
     return record

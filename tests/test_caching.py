@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from portal.accounts.models import User
 from portal.challenges.models import Challenge
@@ -91,3 +91,43 @@ def test_a_listing_rendered_in_korean_is_not_served_in_english(client, catalogue
     client.post("/language", data={"language": "en"})
     page = client.get("/solutions").get_data(as_text=True)
     assert "Sector" in page and "분야" not in page
+
+
+class Statements:
+    """Counts the SELECT statements the app sends while it is used."""
+
+    def __init__(self, app):
+        self.app, self.selects = app, []
+
+    def __enter__(self):
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            self.selects.append(statement)
+
+
+def test_a_solution_and_a_challenge_page_are_read_in_one_query(app, client, world):
+    """Their sectors, countries and consultancies come with the record, not one query each."""
+    with app.app_context():
+        company = db.session.get(Organisation, world["company_org"])
+        city = db.session.get(Organisation, world["city_org"])
+        solution = factories.solution(company, sectors=["energy", "water-waste"], countries=["DK", "KR"])
+        challenge = factories.challenge(city, sectors=["mobility", "water-waste"])
+        db.session.commit()
+        solution_key, challenge_key = solution.key, challenge.key
+    client.get(f"/solutions/{solution_key}")  # the first request of a process loads what every page needs
+    with Statements(app) as statements:
+        solution_page = client.get(f"/solutions/{solution_key}").get_data(as_text=True)
+    assert len(statements.selects) == 1, statements.selects
+    assert "Denmark" in solution_page and "Korea" in solution_page and "Water and waste" in solution_page
+    with Statements(app) as statements:
+        challenge_page = client.get(f"/challenges/{challenge_key}").get_data(as_text=True)
+    assert len(statements.selects) == 1, statements.selects
+    assert "Mobility" in challenge_page and "Water and waste" in challenge_page

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import defaultload, lazyload
+from sqlalchemy.orm import defaultload, joinedload, lazyload
 
 from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
 from ..audit.services import record
@@ -172,9 +172,14 @@ def get(key):
     return get_by_key(Challenge, key)
 
 
+# A challenge's page shows its sectors and consultancies, not its city's sectors: one query, not four.
+PAGE_LOADING = (joinedload(Challenge._sector_rows), joinedload(Challenge.consultants),
+                defaultload(Challenge.organisation).lazyload(Organisation._sector_rows))
+
+
 def get_for_view(user, key):
     """The challenge with this key if the user may see it, else NotFound."""
-    return get_visible_by_key(Challenge, user, key)
+    return get_visible_by_key(Challenge, user, key, *PAGE_LOADING)
 
 
 def get_for_edit(user, key):

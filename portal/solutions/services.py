@@ -1,7 +1,7 @@
 """Solutions: the rules for listing, editing and archiving them."""
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import defaultload
+from sqlalchemy.orm import defaultload, joinedload
 
 from ..access import is_admin, is_member, is_member_of_kind, require, require_member_of_kind
 from ..audit.services import record
@@ -94,9 +94,14 @@ def get(key):
     return get_by_key(Solution, key)
 
 
+# A solution's page shows its sectors and countries, not its company's sectors: one query, not four.
+PAGE_LOADING = (joinedload(Solution._sector_rows), joinedload(Solution._country_rows),
+                defaultload(Solution.organisation).lazyload(Organisation._sector_rows))
+
+
 def get_for_view(user, key):
     """The solution with this key if the user may see it, else NotFound."""
-    return get_visible_by_key(Solution, user, key)
+    return get_visible_by_key(Solution, user, key, *PAGE_LOADING)
 
 
 def get_for_edit(user, key):
