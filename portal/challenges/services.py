@@ -172,14 +172,16 @@ def get(key):
     return get_by_key(Challenge, key)
 
 
-# A challenge's page shows its sectors and consultancies, not its city's sectors: one query, not four.
-PAGE_LOADING = (joinedload(Challenge._sector_rows), joinedload(Challenge.consultants),
-                defaultload(Challenge.organisation).lazyload(Organisation._sector_rows))
+def _page_loading():
+    """A challenge's page shows its sectors and consultancies, not its city's sectors: one query, not four.
+    (Made when asked for: loader options need every model mapped, which importing this module does not.)"""
+    return (joinedload(Challenge._sector_rows), joinedload(Challenge.consultants),
+            defaultload(Challenge.organisation).lazyload(Organisation._sector_rows))
 
 
 def get_for_view(user, key):
     """The challenge with this key if the user may see it, else NotFound."""
-    return get_visible_by_key(Challenge, user, key, *PAGE_LOADING)
+    return get_visible_by_key(Challenge, user, key, *_page_loading())
 
 
 def get_for_edit(user, key):

@@ -94,14 +94,16 @@ def get(key):
     return get_by_key(Solution, key)
 
 
-# A solution's page shows its sectors and countries, not its company's sectors: one query, not four.
-PAGE_LOADING = (joinedload(Solution._sector_rows), joinedload(Solution._country_rows),
-                defaultload(Solution.organisation).lazyload(Organisation._sector_rows))
+def _page_loading():
+    """A solution's page shows its sectors and countries, not its company's sectors: one query, not four.
+    (Made when asked for: loader options need every model mapped, which importing this module does not.)"""
+    return (joinedload(Solution._sector_rows), joinedload(Solution._country_rows),
+            defaultload(Solution.organisation).lazyload(Organisation._sector_rows))
 
 
 def get_for_view(user, key):
     """The solution with this key if the user may see it, else NotFound."""
-    return get_visible_by_key(Solution, user, key, *PAGE_LOADING)
+    return get_visible_by_key(Solution, user, key, *_page_loading())
 
 
 def get_for_edit(user, key):
