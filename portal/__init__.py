@@ -98,6 +98,7 @@ def configure_blueprints(app):
     from .challenges.views import bp as challenges
     from .mail.views import admin_bp as mail_admin
     from .main.views import bp as main
+    from .ocds.views import bp as ocds
     from .organisations.views import admin_bp as organisations_admin
     from .organisations.views import bp as organisations
     from .proposals.views import bp as proposals
@@ -106,7 +107,7 @@ def configure_blueprints(app):
     from .workspaces.views import bp as workspaces
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals):
+                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals, ocds):
         app.register_blueprint(blueprint)
     configure_collaboration(app)
 

@@ -1,6 +1,7 @@
 """Command-line interface: `cocity COMMAND`, or `flask --app app COMMAND` in a checkout."""
 import functools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -166,6 +167,25 @@ def register_commands(app):
                 return
             time.sleep(interval)
 
+    @app.cli.command("export-ocds")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Write the package to FILE (replaced whole, or left as it was) instead of printing it.")
+    def export_ocds(out):
+        """An OCDS 1.1 release package of every public tender: its versions, opening and awards."""
+        from .ocds.releases import all_public_package, dumps
+
+        require_current_schema()
+        package = all_public_package()
+        if out is None:
+            click.echo(dumps(package))
+            return
+        try:
+            write_whole(out, dumps(package) + "\n")
+        except OSError as error:
+            fail(f"{out}: {error.strerror}")
+        tenders = len({release["ocid"] for release in package["releases"]})
+        click.echo(f"{len(package['releases'])} releases of {tenders} tenders written to {out}")
+
     for command in app.cli.commands.values():
         command.callback = one_line_config_errors(command.callback)
 
@@ -182,3 +202,14 @@ def one_line_config_errors(callback):
             fail(str(error))
 
     return run
+
+
+def write_whole(path, text):
+    """Write `text` to `path` through a temporary file beside it, so a reader never sees half of it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -79,6 +79,10 @@ def load(app, overrides=None):
         MAIL_CLAIM_MINUTES=15,  # a message "sending" longer than this was interrupted
         PAGE_SIZE=20,
         PROXY_HOPS=whole_number("PORTAL_PROXY_HOPS", "0"),
+        # Open Contracting: the prefix of every tender's ocid (registered with the OCDS helpdesk for real
+        # data), and who publishes the release packages.
+        PORTAL_OCID_PREFIX=os.environ.get("PORTAL_OCID_PREFIX", "ocds-c0c1ty"),
+        OCDS_PUBLISHER=os.environ.get("PORTAL_OCDS_PUBLISHER", "CoCity"),
     )
     config.update(overrides)
     secret = overrides.get("SECRET_KEY") or os.environ.get("PORTAL_SECRET_KEY")

@@ -124,3 +124,69 @@ def shortlisted(challenge, company):
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def tender_record(city, author, status="published", lots=("The whole of it",),
+                  criteria=(("price", "Price", 40), ("quality", "Quality of the service", 60)), **fields):
+    """A tender of `city` written straight to the tables, its ocid made from the setting as the portal makes
+    it; published a month ago, taking questions for ten days and bids for twenty, unless `fields` say else."""
+    from flask import current_app
+
+    from portal.tenders.models import AwardCriterion, Lot, Tender
+    now = utcnow()
+    data = {"title": "Flood warning sensors", "description": "Sensors that warn residents of flooding.",
+            "language": "en", "procedure": "open", "estimated_value": 500000, "currency": "EUR",
+            "publication_at": now - timedelta(days=30), "clarification_deadline": now + timedelta(days=10),
+            "submission_deadline": now + timedelta(days=20), "opening_at": now + timedelta(days=20, hours=1)}
+    data.update(fields)
+    item = Tender(organisation=city, created_by=author, status=status, **data)
+    if status != Tender.DRAFT:
+        item.published_at = item.publication_at
+    item.lots = [Lot(number=number, title=title, estimated_value=100000) for number, title in enumerate(lots, 1)]
+    item.criteria = [AwardCriterion(position=position, kind=kind, name=name, weight=weight)
+                     for position, (kind, name, weight) in enumerate(criteria, 1)]
+    db.session.add(item)
+    db.session.flush()
+    item.ocid = f"{current_app.config.get('PORTAL_OCID_PREFIX', 'ocds-c0c1ty')}-{item.id}"
+    db.session.flush()
+    return item
+
+
+def tender_version(tender, publisher, published_at=None, change_note=""):
+    """The next version of `tender`, frozen as it stands now (its PDF's row only, no file)."""
+    import secrets
+
+    from portal.files.models import StoredFile
+    from portal.ocds.releases import snapshot_of
+    from portal.tenders.models import TenderVersion
+    number = len(tender.versions) + 1
+    stored = StoredFile(original_name=f"tender-v{number}.pdf", content_type="application/pdf", size=1000,
+                        sha256=secrets.token_hex(32), storage_name=secrets.token_hex(16), uploaded_by=publisher)
+    version = TenderVersion(number=number, stored_file=stored, sha256=stored.sha256, snapshot=snapshot_of(tender),
+                            change_note=change_note, published_by=publisher,
+                            published_at=published_at or tender.publication_at)
+    tender.versions.append(version)
+    db.session.flush()
+    return version
+
+
+def bid_record(tender, lot, company, author, status="submitted"):
+    """A bid of `company` on `lot`; its sealed content is a stand-in."""
+    from portal.bids.models import Bid
+    item = Bid(tender=tender, lot=lot, organisation=company, submitted_by=author, status=status,
+               sealed=b"sealed", digest="0" * 64, withdrawn_at=utcnow() if status == Bid.WITHDRAWN else None)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def award_record(bid, decider, value, justification="The best value for money.", decided_at=None):
+    """The award of `bid`'s lot to its bidder."""
+    from portal.bids.models import Award
+    decided_at = decided_at or utcnow()
+    item = Award(tender_id=bid.tender_id, lot=bid.lot, bid=bid, organisation=bid.organisation, value=value,
+                 currency=bid.tender.currency, justification=justification, decided_by=decider,
+                 decided_at=decided_at, standstill_ends_at=decided_at + timedelta(days=10))
+    db.session.add(item)
+    db.session.flush()
+    return item

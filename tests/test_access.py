@@ -514,6 +514,10 @@ CASES = [
     # Following one's own notification marks it read; anyone else's is not found.
     Case("alerts.open_notification", "GET", "/notifications/{notification_id}", "302 302 404 404 404 404 404",
          to="/challenges/{unassigned}", effect=Effect(notification_read, True)),
+    # Open data: every public tender's releases, for anyone; a draft has none, not even for its city.
+    Case("ocds.all_releases", "GET", "/ocds/releases.json", same("200")),
+    Case("ocds.tender_package", "GET", "/ocds/{ocds_tender}.json", same("200")),
+    Case("ocds.tender_package", "GET", "/ocds/{ocds_draft}.json", same("404")),
 ]
 
 
@@ -562,6 +566,7 @@ def build_references(app, world):
     links = [re.search(r"http://localhost(\S+)", text).group(1) for text in texts]
     refs["invitation_token"] = next(link for link in links if "/invitations/" in link).rsplit("/", 1)[1]
     refs["reset_token"] = next(link for link in links if "/password/reset/" in link).rsplit("/", 1)[1]
+    refs.update(ocds_references(app, world))
     return refs, sessions
 
 
@@ -612,6 +617,17 @@ def collaboration_references(refs, world):
     deleted = document_services.create(company, workspace, {"title": "Old", "body": "Gone"})
     document_services.delete(db.session.get(User, world["city"]), deleted)
     refs["deleted_document_id"] = deleted.id
+
+
+def ocds_references(app, world):
+    """The ocids of a published tender of the table's city, with its first version, and of its draft."""
+    with app.test_request_context():
+        city_org, city = db.session.get(Organisation, world["city_org"]), db.session.get(User, world["city"])
+        published = factories.tender_record(city_org, city)
+        factories.tender_version(published, city)
+        draft = factories.tender_record(city_org, city, status="draft")
+        db.session.commit()
+        return {"ocds_tender": published.ocid, "ocds_draft": draft.ocid}
 
 
 def attachment_references(refs, world):
