@@ -514,3 +514,51 @@ def test_naming_evaluators_is_the_citys_and_only_its_own_people(app, client, wor
     assert client.post(f"/tenders/{tender_id}/bids/declaration", data={"confirm": "y"}).status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Evaluator)) == 0
+
+
+# ---------------------------------------------------------------- the demo
+
+def test_the_demo_bids_seal_wait_and_award_and_seeding_again_adds_nothing(app):
+    from portal.demo.bids import seed_bids
+    from portal.demo.services import seed
+    from portal.organisations import services as organisations
+
+    with app.test_request_context():
+        seed()
+        seoul = organisations.get("seoul-smart-city-bureau")
+        copenhagen = organisations.get("copenhagen-smart-operations")
+        seoul_person, copenhagen_person = seoul.members[0], copenhagen.members[0]
+        now = utcnow()
+        tenders = {
+            "flood": factories.tender_for_bids(seoul, seoul_person, title="반지하 침수 경보", language="ko",
+                                               estimated_value=800_000_000, currency="KRW"),
+            "draft": factories.tender_for_bids(seoul, seoul_person, status=Tender.DRAFT),
+            "sealed": factories.tender_for_bids(copenhagen, copenhagen_person, now=now - timedelta(days=8),
+                                                opening_after=timedelta(days=3), estimated_value=2_000_000),
+            "to_award": factories.tender_for_bids(copenhagen, copenhagen_person, lots=("Hubs", "Operation"),
+                                                  now=now - timedelta(days=20), estimated_value=5_000_000),
+        }
+        ids = {name: tender.id for name, tender in tenders.items()}
+        seed_bids(tenders, now.date())
+        db.session.commit()
+
+        def counts():
+            return {name: db.session.scalar(select(func.count(Bid.id)).where(Bid.tender_id == id))
+                    for name, id in ids.items()}
+
+        first = counts()
+        seed_bids({name: db.session.get(Tender, id) for name, id in ids.items()}, now.date())
+        db.session.commit()
+        assert counts() == first == {"flood": 1, "draft": 0, "sealed": 2, "to_award": 5}
+        flood_bid = db.session.scalar(select(Bid).where(Bid.tender_id == ids["flood"]))
+        assert flood_bid.organisation.key == "haneul-mobility" and flood_bid.organisation.country == "KR"
+        assert "반지하" in sealing.open_content(flood_bid)["responses"][str(tenders["flood"].criteria[0].id)]
+        assert db.session.get(Tender, ids["sealed"]).opened_at is None
+        awarded = db.session.get(Tender, ids["to_award"])
+        assert awarded.status == Tender.AWARDED
+        assert db.session.scalar(select(func.count(Award.id)).where(Award.tender_id == ids["to_award"])) == 2
+        assert all(row.declared_at for row in bids.evaluators(awarded)) and len(bids.evaluators(awarded)) == 2
+    # The sealed tender tells nobody but its bidders that bids exist.
+    assert "Binrute" not in render_panel(app, None, ids["sealed"]) and "Bids are sealed" in render_panel(
+        app, None, ids["sealed"])
+    assert "Damsol" in render_panel(app, None, ids["to_award"])

@@ -712,9 +712,9 @@ def test_a_bid_shows_to_its_bidder_and_to_the_buying_city_only_once_opened(app):
         for state in BID_STATES:
             tender = factories.tender_for_bids(orgs["buying city"], people["buying city"], title=f"Kelp {state}",
                                                now=earlier)
+            responses = {criterion.id: "Nautilus floats." for criterion in tender.criteria}
             bid = bid_services.submit(people["bidder"], tender, tender.lots[0].id, {
-                "price": 10, "partners": [], "responses": {criterion.id: "Nautilus floats." for criterion in tender.criteria}},
-                now=earlier + timedelta(days=1))
+                "price": 10, "partners": [], "responses": responses}, now=earlier + timedelta(days=1))
             if state.startswith("withdrawn"):
                 bid_services.withdraw(people["bidder"], bid, now=earlier + timedelta(days=2))
             if "opening" not in state:
