@@ -63,6 +63,10 @@ SCORES = {
     BINRUTE: ((65, 70), (70, 60)),
     HAEMIL: ((75, 80), (80, 80)),
 }
+# What each company says on a price or cost criterion.
+PRICE_NOTES = {"ko": "설치, 시운전, 교육과 5년 유지보수를 포함한 고정 가격입니다. 부가가치세는 별도입니다.",
+               "en": "A fixed price covering installation, commissioning, training and five years of maintenance; "
+                     "VAT excluded."}
 METHOD = {"ko": "# 수행 계획\n\n1. 현장 조사\n2. 설치와 시험\n3. 운영과 유지보수\n",
           "en": "# Method statement\n\n1. Site survey\n2. Installation and testing\n3. Operation and maintenance\n"}
 COMMENTS = {"ko": ("제안 내용이 구체적입니다.", "가격이 예산에 비해 적정합니다."),
@@ -96,7 +100,8 @@ def _bid(tender, lot, email, days_before):
     offer, language = OFFERS[email], tender.language
     budget = lot.estimated_value or tender.estimated_value or 1_000_000
     data = {"price": int(budget * offer["price"]), "partners": offer["partners"],
-            "responses": {criterion.id: offer[language] for criterion in tender.criteria}}
+            "responses": {criterion.id: PRICE_NOTES[language] if criterion.kind in ("price", "cost")
+                          else offer[language] for criterion in tender.criteria}}
     name = "수행계획서.md" if language == "ko" else "method-statement.md"
     upload = FileStorage(stream=io.BytesIO(METHOD[language].encode()), filename=name)
     return bids.submit(person, tender, lot.id, data, [upload], now=_received(tender, days_before))
@@ -105,6 +110,11 @@ def _bid(tender, lot, email, days_before):
 def _after(moment, **delta):
     """`delta` after `moment`, but never later than now."""
     return min(utcnow(), moment + timedelta(**delta))
+
+
+def _decided(tender):
+    """When the demo award was made: a few days ago, so its standstill period still runs, after the scores."""
+    return min(utcnow(), max(tender.opened_at + timedelta(days=2), utcnow() - timedelta(days=3)))
 
 
 def _evaluators(tender):
@@ -159,6 +169,6 @@ def seed_bids(tenders, today):
         if lot.award is None and lot.ranked:
             best = lot.ranked[0].bid
             bids.award(first, to_award, lot.lot.id, best.id, bids.content(first, best)["price"],
-                       JUSTIFICATION[to_award.language], now=_after(to_award.opened_at, days=3))
+                       JUSTIFICATION[to_award.language], now=_decided(to_award))
     db.session.flush()
 
