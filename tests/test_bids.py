@@ -562,3 +562,16 @@ def test_the_demo_bids_seal_wait_and_award_and_seeding_again_adds_nothing(app):
     assert "Binrute" not in render_panel(app, None, ids["sealed"]) and "Bids are sealed" in render_panel(
         app, None, ids["sealed"])
     assert "Damsol" in render_panel(app, None, ids["to_award"])
+
+
+def test_a_sealed_value_changed_outside_the_portal_shows_nothing_and_is_logged(app, client, world, tender_id, caplog):
+    first, second = submit(app, world, tender_id), submit(app, world, tender_id, persona="other_company")
+    with app.app_context():
+        # Someone with access to the database copies another bid's sealed content over the company's.
+        one, two = db.session.get(Bid, first), db.session.get(Bid, second)
+        one.sealed = two.sealed
+        db.session.commit()
+    log_in(app, client, world["company"])
+    page = client.get(f"/bids/{first}")
+    assert page.status_code == 409 and "does not match its record" in page.get_data(as_text=True)
+    assert "sealed bid value does not open" in caplog.text

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import require
-from ..errors import Invalid
+from ..errors import Invalid, error_page
 from ..files import services as files
 from ..forms import apply_errors, options, validate_with
 from ..model_types import utcnow
 from ..proposals.services import is_verified_company_member
 from ..tenders.models import Tender
 from ..web import form_page, record_id
-from . import services
+from . import sealing, services
 from .forms import AwardForm, DeclarationForm, EvaluatorForm, bid_form, score_form
 from .models import Bid
 
@@ -23,6 +23,15 @@ bp = Blueprint("bids", __name__)
 # Only the bid forms take a body as large as a file; every other form keeps the small limit.
 bp.url_value_preprocessor(
     lambda endpoint, _values: files.allow_upload_body() if endpoint in ("bids.new", "bids.replace") else None)
+
+
+@bp.errorhandler(sealing.Tampered)
+def tampered(error):
+    """A sealed value that does not open for its record was changed or moved outside the portal: say so, log it,
+    and show nothing of it."""
+    current_app.logger.error("sealed bid value does not open for its record: %s", error)
+    return error_page(409, _("This bid's sealed content does not match its record, so nothing of it is shown. The "
+                             "event is logged; the bidder's receipt shows the fingerprint of what was received."))
 
 
 @bp.app_template_global()
