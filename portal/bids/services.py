@@ -322,17 +322,23 @@ def replace(actor, bid, data, uploads=(), keep_file_ids=(), revision=None, now=N
     return bid
 
 
+def _move(bid, conditions, message, **values):
+    """Change the bid in one conditional UPDATE where `conditions` still hold; Stale with `message` when they no
+    longer do (a double click, another member, a stale page)."""
+    db.session.flush()
+    moved = db.session.execute(sql_update(Bid).where(Bid.id == bid.id, *conditions).values(**values)
+                               .execution_options(synchronize_session=False))
+    db.session.refresh(bid)
+    if moved.rowcount != 1:
+        raise Stale({"status": message})
+
+
 def withdraw(actor, bid, now=None):
     """The bidder withdraws its bid before the deadline; the lot is free for a new bid of the company."""
     now = now or utcnow()
     _require_bidder_before_deadline(actor, bid, now)
-    db.session.flush()
-    moved = db.session.execute(
-        sql_update(Bid).where(Bid.id == bid.id, Bid.status == Bid.SUBMITTED)
-        .values(status=Bid.WITHDRAWN, withdrawn_at=now).execution_options(synchronize_session=False))
-    db.session.refresh(bid)
-    if moved.rowcount != 1:
-        raise Stale({"status": _l("This bid was withdrawn already; nothing changed.")})
+    _move(bid, (Bid.status == Bid.SUBMITTED,), _l("This bid was withdrawn already; nothing changed."),
+          status=Bid.WITHDRAWN, withdrawn_at=now)
     record(actor, "bid.withdrawn", bid)
     announce(bid_withdrawn, bid=bid, actor=actor)
     return bid
@@ -342,13 +348,8 @@ def reconfirm(actor, bid, now=None):
     """After an amendment the bidder confirms that its bid stands as it is."""
     now = now or utcnow()
     _require_bidder_before_deadline(actor, bid, now)
-    db.session.flush()
-    moved = db.session.execute(
-        sql_update(Bid).where(Bid.id == bid.id, Bid.status == Bid.SUBMITTED, Bid.needs_reconfirmation.is_(True))
-        .values(needs_reconfirmation=False, reconfirmed_at=now).execution_options(synchronize_session=False))
-    db.session.refresh(bid)
-    if moved.rowcount != 1:
-        raise Stale({"status": _l("This bid needs no reconfirmation; nothing changed.")})
+    _move(bid, (Bid.status == Bid.SUBMITTED, Bid.needs_reconfirmation.is_(True)),
+          _l("This bid needs no reconfirmation; nothing changed."), needs_reconfirmation=False, reconfirmed_at=now)
     record(actor, "bid.reconfirmed", bid)
     return bid
 
@@ -515,6 +516,7 @@ def score(actor, bid, entries, now=None):
         raise Stale({"scores": _l("Your scores of this bid were saved meanwhile from another page; reload it.")}) \
             from error
     record(actor, "bid.scored", bid)
+    return scores_by(actor, bid)
 
 
 @dataclass

@@ -76,6 +76,20 @@ def _uploads():
     return request.files.getlist("files")
 
 
+def _attempt(form, action):
+    """Run the service call `action()`: (its result, 200); or, when it refuses, (None, the status) with the reason
+    on the form (a stale page or a passed deadline on top, 409; bad input on its fields)."""
+    try:
+        return action(), 200
+    except services.Stale as error:
+        form.form_errors.append(_message(error))
+        return None, 409
+    except Invalid as error:
+        apply_errors(form, {name: message for name, message in error.errors.items()
+                            if not getattr(getattr(form, name, None), "errors", None)})
+        return None, 200
+
+
 # ---------------------------------------------------------------- the bidder
 
 @bp.route("/tenders/<int:tender_id>/bids/new", methods=["GET", "POST"])
@@ -95,14 +109,9 @@ def new(tender_id):
         form.partners.data = "\n".join(services.consortium_names(current_user, tender))
     status = 200
     if validate_with(form, lambda: services.validate(tender, form.to_data(tender))):
-        try:
-            bid = services.submit(current_user, tender, form.lot_id.data, form.to_data(tender), _uploads())
-        except services.Stale as error:
-            form.form_errors.append(_message(error))
-            status = 409
-        except Invalid as error:
-            apply_errors(form, error.errors)
-        else:
+        bid, status = _attempt(form, lambda: services.submit(current_user, tender, form.lot_id.data,
+                                                             form.to_data(tender), _uploads()))
+        if bid is not None:
             flash(_("Your bid is received and sealed. Keep the receipt: it carries the bid's fingerprint."),
                   "success")
             return redirect(url_for("bids.receipt", bid_id=bid.id))
@@ -163,19 +172,13 @@ def replace(bid_id):
         form.revision.data = str(bid.revision)
     status = 200
     if validate_with(form, lambda: services.validate(tender, form.to_data(tender))):
-        try:
-            revision = int(form.revision.data or 0)
-            services.replace(current_user, bid, form.to_data(tender), _uploads(), form.keep_files.data or [],
-                             revision)
-        except services.Stale as error:
-            form.form_errors.append(_message(error))
-            status = 409
-        except Invalid as error:
-            apply_errors(form, error.errors)
-        except ValueError:
+        revision = int(form.revision.data) if (form.revision.data or "").isdigit() else None
+        if revision is None:
             form.form_errors.append(_("The form was damaged; reload the page and try again."))
-            status = 400
-        else:
+            return _bid_form_page(form, tender, bid, 400)
+        replaced, status = _attempt(form, lambda: services.replace(
+            current_user, bid, form.to_data(tender), _uploads(), form.keep_files.data or [], revision))
+        if replaced is not None:
             flash(_("Your bid is replaced and sealed again; here is its new receipt."), "success")
             return redirect(url_for("bids.receipt", bid_id=bid.id))
     return _bid_form_page(form, tender, bid, status)
@@ -262,14 +265,9 @@ def evaluators(tender_id):
                                    for person in services.evaluator_candidates(tender))
     status = 200
     if form.validate_on_submit():
-        try:
-            evaluator = services.name_evaluator(current_user, tender, request.form.get("user_id", type=record_id))
-        except services.Stale as error:
-            form.form_errors.append(_message(error))
-            status = 409
-        except Invalid as error:
-            apply_errors(form, error.errors)
-        else:
+        evaluator, status = _attempt(form, lambda: services.name_evaluator(
+            current_user, tender, request.form.get("user_id", type=record_id)))
+        if evaluator is not None:
             flash(_("%(name)s is an evaluator now and is told so.", name=evaluator.user.name), "success")
             return redirect(url_for("bids.evaluators", tender_id=tender.id))
     page, code = form_page("bids/evaluators.html", form, tender=tender, evaluators=services.evaluators(tender),
@@ -288,14 +286,8 @@ def declaration(tender_id):
     form = DeclarationForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.declare(current_user, tender, bool(form.confirm.data))
-        except services.Stale as error:
-            form.form_errors.append(_message(error))
-            status = 409
-        except Invalid as error:
-            apply_errors(form, error.errors)
-        else:
+        declared, status = _attempt(form, lambda: services.declare(current_user, tender, bool(form.confirm.data)))
+        if declared is not None:
             flash(_("Your declaration is recorded. You see the bids once the city has opened them."), "success")
             return redirect(url_for("bids.evaluation", tender_id=tender.id) if tender.opened_at
                             else url_for("bids.declaration", tender_id=tender.id))
@@ -319,18 +311,10 @@ def score(bid_id):
     status = 200
     if form.is_submitted():
         form.validate()
-        try:
-            services.score(current_user, bid, form.to_entries(tender))
-        except services.Stale as error:
-            form.form_errors.append(_message(error))
-            status = 409
-        except Invalid as error:
-            apply_errors(form, {name: message for name, message in error.errors.items()
-                                if not getattr(getattr(form, name, None), "errors", None)})
-        else:
-            if not form.errors:
-                flash(_("Your scores are saved."), "success")
-                return redirect(url_for("bids.evaluation", tender_id=tender.id))
+        saved, status = _attempt(form, lambda: services.score(current_user, bid, form.to_entries(tender)))
+        if saved is not None and not form.errors:
+            flash(_("Your scores are saved."), "success")
+            return redirect(url_for("bids.evaluation", tender_id=tender.id))
     page, code = form_page("bids/score.html", form, tender=tender, bid=bid,
                            content=services.content(current_user, bid), files=services.file_names(current_user, bid),
                            title=_("Score a bid"))
@@ -366,16 +350,9 @@ def award(tender_id):
             return render_template("bids/refused.html", tender=tender, title=_("Award"),
                                    reason=_("Choose one of the tender's lots.")), 422
         form.validate()
-        try:
-            services.award(current_user, tender, posted, form.bid_id.data, form.value.data, form.justification.data)
-        except services.Stale as error:
-            form.form_errors.append(_message(error))
-            status = 409
-        except Invalid as error:
-            apply_errors(form, {name: message for name, message in error.errors.items()
-                                if not getattr(getattr(form, name, None), "errors", None)})
-            status = 422
-        else:
+        awarded, status = _attempt(form, lambda: services.award(
+            current_user, tender, posted, form.bid_id.data, form.value.data, form.justification.data))
+        if awarded is not None and not form.errors:
             if tender.status == Tender.AWARDED:
                 flash(_("Every lot is awarded: the award is published and the bidders are told."), "success")
             else:
