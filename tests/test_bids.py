@@ -575,3 +575,15 @@ def test_a_sealed_value_changed_outside_the_portal_shows_nothing_and_is_logged(a
     page = client.get(f"/bids/{first}")
     assert page.status_code == 409 and "does not match its record" in page.get_data(as_text=True)
     assert "sealed bid value does not open" in caplog.text
+
+
+def test_a_draft_tender_has_no_bids_panel(app, world):
+    with app.test_request_context():
+        draft = factories.tender_for_bids(organisation(world, "city_org"), user(world, "city"), status=Tender.DRAFT)
+        db.session.commit()
+        draft_id = draft.id
+    assert render_panel(app, world["city"], draft_id).strip() == ""
+    with app.app_context():
+        db.session.get(Tender, draft_id).status = Tender.PUBLISHED
+        db.session.commit()
+    assert "Bids are sealed" in render_panel(app, world["city"], draft_id)

@@ -678,18 +678,19 @@ def awards_of(user, tender):
 # ---------------------------------------------------------------- the tender page's panel
 
 def panel(user, tender, now=None):
-    """What the tender page shows about bids to `user`, never a count or a bidder's name before the opening:
+    """What the tender page shows about bids to `user`, never a count or a bidder's name before the opening; None
+    for a draft:
 
     {"opening_at", "sealed" (bids not opened yet), "awards" (public once awarded),
      "lots": [(lot, own live bid or None)] and "can_bid" for a verified company's member,
      "city": {"can_open", "opened", "evaluator"} for the buying city's members}.
     """
+    if tender.status not in Tender.PUBLIC:
+        return None  # a draft takes no bids; its page is the city's alone
     now = now or utcnow()
     result = {"opening_at": tender.opening_at, "sealed": tender.opened_at is None,
               "awards": awards_of(user, tender) if tender.status == Tender.AWARDED else [],
               "lots": None, "can_bid": False, "city": None, "deadline": tender.submission_deadline}
-    if tender.status not in Tender.PUBLIC:
-        return result
     if is_buyer(user, tender):
         result["city"] = {"can_open": may_be_opened(tender, now), "opened": tender.opened_at is not None,
                           "evaluator": evaluator_of(user, tender), "status": tender.status}
