@@ -12,6 +12,8 @@ the city's declared evaluator reads it, and still nothing else does.
 import io
 import json
 import re
+import shutil
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -42,7 +44,12 @@ TEXT_BODY = f"Method statement {MARK}textbody\n".encode()
 # What must not leak, as text and as bytes: the marker, the price however a page might write it, the Korean.
 NEEDLES = (MARK, str(PRICE), f"{PRICE:,}", f"{PRICE:,}".replace(",", "."), f"{PRICE:,}".replace(",", " "), KOREAN)
 OTHERS = [persona for persona in PERSONAS if persona != "company"]  # the company is the bidder
-ARGUMENTS = {"tender_id", "bid_id", "file_id"}
+# The names a route may give the tender, the bid, its files and the lot; a rule with any other argument is the
+# role table's to walk.
+ARGUMENTS = {"tender_id", "bid_id", "file_id", "lot_id", "ocid"}
+# Commands that write what the portal publishes, with where they write it, where the app has them.
+COMMANDS = {"export-ocds": lambda ocid, out: ["--out", str(out)],
+            "render-tender": lambda ocid, out: [ocid, "--out", str(out)]}
 
 
 def leaks(data):
@@ -97,7 +104,11 @@ def client_as(app, sweep, persona):
 
 
 def tender_paths(app, tender_id, bid_id=None, file_ids=(), method="GET"):
-    """Every path of the app whose rule takes only a tender, a bid and a file of these, for `method`."""
+    """Every path of the app whose rule takes only the tender (by id, ocid or lot), the bid and its files, for
+    `method`."""
+    with app.app_context():
+        tender = db.session.get(Tender, tender_id)
+        known = {"tender_id": tender_id, "bid_id": bid_id, "lot_id": tender.lots[0].id, "ocid": tender.ocid}
     paths = []
     for rule in app.url_map.iter_rules():
         if method not in rule.methods or not rule.arguments or not rule.arguments <= ARGUMENTS:
@@ -105,9 +116,28 @@ def tender_paths(app, tender_id, bid_id=None, file_ids=(), method="GET"):
         if "bid_id" in rule.arguments and bid_id is None:
             continue
         for file_id in (file_ids if "file_id" in rule.arguments else (None,)):
-            values = {"tender_id": tender_id, "bid_id": bid_id, "file_id": file_id}
+            values = dict(known, file_id=file_id)
             paths.append(rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1])
     return sorted(set(paths))
+
+
+def command_leaks(app, folder, tender_id):
+    """(command, needles or a bidder's name) for what the publishing commands write about the tender."""
+    with app.app_context():
+        ocid = db.session.get(Tender, tender_id).ocid
+    found = []
+    for name, arguments in COMMANDS.items():
+        if name not in app.cli.commands:
+            continue
+        out = folder / f"{name}.out"
+        result = app.test_cli_runner().invoke(args=[name, *arguments(ocid, out)])
+        written = out.read_bytes() if out.exists() else b""
+        if written.startswith(b"%PDF") and shutil.which("pdftotext"):
+            written += subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=False).stdout
+        text = result.output + written.decode("utf-8", "replace")
+        if hits := leaks(text) + [bidder for bidder in ("Delta Gates",) if bidder in text]:
+            found.append((name, hits))
+    return found
 
 
 def table_paths(refs):
@@ -170,7 +200,7 @@ def folder_leaks(app):
             if path.is_file() and (hits := leaks(path.read_bytes()))]
 
 
-def test_before_the_opening_a_bid_shows_only_to_its_bidder(app, sweep):
+def test_before_the_opening_a_bid_shows_only_to_its_bidder(app, sweep, tmp_path):
     tender_id, world = sweep["ids"]["tender"], sweep["world"]
     before = {(persona, path): normalised(client_as(app, sweep, persona).get(path).get_data(as_text=True))
               for persona in OTHERS for path in tender_paths(app, tender_id)}
@@ -229,6 +259,7 @@ def test_before_the_opening_a_bid_shows_only_to_its_bidder(app, sweep):
         told = set(db.session.scalars(select(Notification.user_id).where(Notification.record_type == "bid",
                                                                          Notification.record_id == bid_id)))
     assert told == {world["company"]}
+    assert command_leaks(app, tmp_path, tender_id) == []  # the open-data export and the PDF, where the app has them
     assert database_leaks(app) == []
     assert folder_leaks(app) == []
     assert any(Path(app.instance_path, "sealed").iterdir())  # the files are there, sealed
