@@ -95,6 +95,7 @@ def configure_blueprints(app):
     from .accounts.views import admin_bp as accounts_admin
     from .accounts.views import bp as accounts
     from .alerts.views import bp as alerts
+    from .bids.views import bp as bids
     from .challenges.views import bp as challenges
     from .mail.views import admin_bp as mail_admin
     from .main.views import bp as main
@@ -107,7 +108,7 @@ def configure_blueprints(app):
     from .workspaces.views import bp as workspaces
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals, ocds):
+                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals, ocds, bids):
         app.register_blueprint(blueprint)
     configure_collaboration(app)
 
@@ -127,6 +128,7 @@ def configure_collaboration(app):
 def configure_subscriptions(app):
     """Connect, for this app, each domain that listens to the signals it reacts to (portal/signals.py)."""
     from .alerts.services import subscribe as alerts_subscribe
+    from .bids.services import subscribe as bids_subscribe  # its notices too
     from .challenges.services import subscribe as challenges_subscribe
     from .discussions.notices import subscribe as discussions_subscribe
     from .documents.notices import subscribe as documents_subscribe
@@ -141,6 +143,7 @@ def configure_subscriptions(app):
     workspaces_subscribe(app)
     discussions_subscribe(app)
     documents_subscribe(app)
+    bids_subscribe(app)
 
 
 def configure_cli(app):

@@ -1,4 +1,7 @@
 """Configuration defaults; the environment overrides them (see DESIGN.md)."""
+import base64
+import binascii
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,7 +17,13 @@ REQUIRED_SETTINGS = {
                   "(python3 -c 'import secrets; print(secrets.token_hex(32))').",
     "BASE_URL": "PORTAL_BASE_URL is not set: set it to the portal's public address, "
                 "for example https://cocity.example.org.",
+    "BID_KEY": "PORTAL_BID_KEY is not set: set it to 32 random bytes in base64 "
+               "(python3 -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())') "
+               "and keep it outside the database and the instance folder: sealed bids are read with it.",
 }
+# Debug mode and tests seal bids with this key when PORTAL_BID_KEY is not set, as they sign sessions with a
+# development secret: known to anyone who reads this file, so never a key for real bids.
+DEVELOPMENT_BID_KEY = base64.b64encode(hashlib.sha256(b"CoCity development-only bid key").digest()).decode()
 
 
 def whole_number(variable, default):
@@ -83,18 +92,38 @@ def load(app, overrides=None):
         # data), and who publishes the release packages.
         PORTAL_OCID_PREFIX=os.environ.get("PORTAL_OCID_PREFIX", "ocds-c0c1ty"),
         OCDS_PUBLISHER=os.environ.get("PORTAL_OCDS_PUBLISHER", "CoCity"),
+        # Days between an award and the contract, in which losing bidders may challenge it.
+        STANDSTILL_DAYS=whole_number("PORTAL_STANDSTILL_DAYS", "10"),
     )
     config.update(overrides)
     secret = overrides.get("SECRET_KEY") or os.environ.get("PORTAL_SECRET_KEY")
     if not secret and (app.debug or config.get("TESTING")):
         secret = "development-only-secret"
     config["SECRET_KEY"] = secret
+    bid_key = overrides.get("BID_KEY") or os.environ.get("PORTAL_BID_KEY")
+    if not bid_key and (app.debug or config.get("TESTING")):
+        bid_key = DEVELOPMENT_BID_KEY
+    config["BID_KEY"] = check_bid_key(bid_key) if bid_key else None
+    if config["STANDSTILL_DAYS"] < 0:
+        raise ConfigError(f"PORTAL_STANDSTILL_DAYS must be 0 or more, not {config['STANDSTILL_DAYS']}.")
     configure_base_url(app, overrides.get("BASE_URL") or os.environ.get("PORTAL_BASE_URL"))
     if "SESSION_COOKIE_SECURE" not in overrides:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or config.get("TESTING"))
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers queue behind each other instead of failing at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+
+def check_bid_key(value):
+    """The bid key `value` if it is 32 bytes in base64; ConfigError otherwise (without repeating the key)."""
+    try:
+        key = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        key = None
+    if key is None or len(key) != 32:
+        raise ConfigError("PORTAL_BID_KEY must be 32 bytes written in base64 (44 characters ending in '='); "
+                          "the value set is not.")
+    return value.strip()
 
 
 def configure_base_url(app, base_url):

@@ -65,6 +65,21 @@ fit_answered = _signals.signal("fit-answered")
 # workspace=, decision= (an InvestmentDecision), changed= (False the first time it is recorded)
 investment_recorded = _signals.signal("investment-recorded")
 
+# Tenders. sender: the app; tender=, version= (the TenderVersion it published), actor=, extended= (whether the
+# amendment moved the submission deadline later)
+tender_amended = _signals.signal("tender-amended")
+
+# Sealed bids. sender: the app; bid=, actor=. Only the bidder's own members may hear of these before the
+# opening: a listener tells nobody else that a bid exists.
+bid_received = _signals.signal("bid-received")
+bid_withdrawn = _signals.signal("bid-withdrawn")
+# sender: the app; tender=, actor= (the city opened the bids after the opening instant)
+tender_opened = _signals.signal("tender-opened")
+# sender: the app; tender=, evaluator= (an Evaluator row: a person of the city named to score the bids), actor=
+evaluator_named = _signals.signal("evaluator-named")
+# sender: the app; tender=, awards= (its Award rows, one per lot: every lot is awarded now), actor=
+tender_awarded = _signals.signal("tender-awarded")
+
 
 def announce(signal, **data):
     """Send `signal` from the current application with `data` as keyword arguments."""

@@ -1,4 +1,5 @@
 """Fixtures: an isolated database per test, clients, role fixtures, the outbox."""
+import base64
 import email
 import email.policy
 import os
@@ -28,6 +29,7 @@ BASE_CONFIG = {
     "PASSWORD_HASH_MEMORY_KIB": 1024,
     "SECRET_KEY": "test-secret",
     "BASE_URL": "http://localhost",  # the test client's host; mailed links start with it
+    "BID_KEY": base64.b64encode(os.urandom(32)).decode(),  # a key of this run's own, as production has one
 }
 
 

@@ -236,6 +236,55 @@ def proposal_exists(ref):
     return lambda refs, _user: db.session.get(Proposal, refs[ref]) is not None
 
 
+BID_FORM = (("lot_id", "{bid_lot_id}"), ("price", "5000"), ("response_{bid_quality_id}", "Sensors at every crossing."),
+            ("response_{bid_price_criterion_id}", "A fixed price."))
+SCORE_FORM = (("score_{opened_quality_id}", "55"), ("comment_{opened_quality_id}", "Plain."),
+              ("score_{opened_price_criterion_id}", "55"), ("comment_{opened_price_criterion_id}", "Fair."))
+
+
+def own_bids_on(ref):
+    """A probe: how many live bids the user's organisation has on the tender whose id is the reference `ref`."""
+    def probe(refs, user_id):
+        from portal.bids.models import Bid
+        organisation_id = db.session.scalar(select(User.organisation_id).where(User.id == user_id))
+        return db.session.scalar(select(func.count(Bid.id)).where(
+            Bid.tender_id == refs[ref], Bid.organisation_id == organisation_id, Bid.status == Bid.SUBMITTED))
+    return probe
+
+
+def bid_field(ref, name):
+    def probe(refs, _user):
+        from portal.bids.models import Bid
+        return db.session.scalar(select(getattr(Bid, name)).where(Bid.id == refs[ref]))
+    return probe
+
+
+def tender_status(ref):
+    def probe(refs, _user):
+        from portal.tenders.models import Tender
+        return db.session.scalar(select(Tender.status).where(Tender.id == refs[ref]))
+    return probe
+
+
+def evaluator_count(ref):
+    def probe(refs, _user):
+        from portal.bids.models import Evaluator
+        return db.session.scalar(select(func.count()).select_from(Evaluator).where(Evaluator.tender_id == refs[ref]))
+    return probe
+
+
+def city_declared(refs, _user):
+    from portal.bids.models import Evaluator
+    return db.session.get(Evaluator, (refs["bid_tender_id"], refs["city_id"])).declared_at is not None
+
+
+def scores_of(ref):
+    def probe(refs, _user):
+        from portal.bids.models import Score
+        return sorted(db.session.scalars(select(Score.score).where(Score.bid_id == refs[ref])))
+    return probe
+
+
 CASES = [
     Case("main.index", "GET", "/", same("200")),
     Case("main.dashboard", "GET", "/dashboard", "302 200 200 200 200 200 200"),
@@ -518,6 +567,53 @@ CASES = [
     Case("ocds.all_releases", "GET", "/ocds/releases.json", same("200")),
     Case("ocds.tender_package", "GET", "/ocds/{ocds_tender}.json", same("200")),
     Case("ocds.tender_package", "GET", "/ocds/{ocds_draft}.json", same("404")),
+    # Sealed bids. {bid_id} is the company's bid on {bid_tender_id}, a published tender before its deadline
+    # (the city is named an evaluator there and has not declared); {opened_bid_id} is its bid on
+    # {opened_tender_id}, which the city opened and whose only evaluator (the city's person) declared and
+    # scored; {due_tender_id} is past its opening instant, not opened. Before the opening a bid is its
+    # bidder's alone: everyone else, the city and administrators included, gets a 404, as if it did not exist.
+    Case("bids.new", "GET", "/tenders/{bid_tender_id}/bids/new", "302 302 200 403 403 403 403", to="/bids/{bid_id}"),
+    Case("bids.new", "GET", "/tenders/{draft_tender_id}/bids/new", "302 404 404 403 404 404 403"),
+    Case("bids.new", "POST", "/tenders/{bid_tender_id}/bids/new", "302 409 302 403 403 403 403", BID_FORM,
+         to="/bids/*/receipt", effect=Effect(own_bids_on("bid_tender_id"), 1, by=("other_company",))),
+    Case("bids.show", "GET", "/bids/{bid_id}", "302 200 404 404 404 404 404"),
+    Case("bids.show", "GET", "/bids/{opened_bid_id}", "302 200 404 200 404 404 404"),
+    Case("bids.receipt", "GET", "/bids/{bid_id}/receipt", "302 200 404 404 404 404 404"),
+    Case("bids.receipt", "GET", "/bids/{opened_bid_id}/receipt", "302 200 404 403 404 404 404"),
+    Case("bids.replace", "GET", "/bids/{bid_id}/replace", "302 200 404 404 404 404 404"),
+    Case("bids.replace", "POST", "/bids/{bid_id}/replace", "302 422 404 404 404 404 404",
+         (("revision", "1"), ("price", ""))),
+    Case("bids.replace", "POST", "/bids/{bid_id}/replace", "302 302 404 404 404 404 404",
+         BID_FORM + (("revision", "1"), ("keep_files", "{bid_file_id}")), to="/bids/{bid_id}/receipt",
+         effect=Effect(bid_field("bid_id", "revision"), 2)),
+    Case("bids.withdraw", "POST", "/bids/{bid_id}/withdraw", "302 302 404 404 404 404 404", to="/bids/{bid_id}",
+         effect=Effect(bid_field("bid_id", "status"), "withdrawn")),
+    Case("bids.withdraw", "POST", "/bids/{opened_bid_id}/withdraw", "302 409 404 403 404 404 404"),
+    Case("bids.reconfirm", "POST", "/bids/{bid_id}/reconfirm", "302 302 404 404 404 404 404", to="/bids/{bid_id}",
+         effect=Effect(bid_field("bid_id", "needs_reconfirmation"), False)),
+    Case("bids.download", "GET", "/bids/{bid_id}/files/{bid_file_id}", "302 200 404 404 404 404 404"),
+    Case("bids.download", "GET", "/bids/{opened_bid_id}/files/{opened_file_id}", "302 200 404 200 404 404 404"),
+    Case("bids.download", "GET", "/bids/{bid_id}/files/{opened_file_id}", "302 404 404 404 404 404 404"),
+    Case("bids.open_tender", "POST", "/tenders/{bid_tender_id}/bids/open", "302 403 403 409 403 403 403"),
+    Case("bids.open_tender", "POST", "/tenders/{due_tender_id}/bids/open", "302 403 403 302 403 403 403",
+         to="/tenders/{due_tender_id}/bids", effect=Effect(tender_status("due_tender_id"), "opened")),
+    Case("bids.evaluation", "GET", "/tenders/{bid_tender_id}/bids", "302 403 403 409 403 403 403"),
+    Case("bids.evaluation", "GET", "/tenders/{opened_tender_id}/bids", "302 403 403 200 403 403 403"),
+    Case("bids.evaluators", "GET", "/tenders/{opened_tender_id}/bids/evaluators", "302 403 403 200 403 403 403"),
+    Case("bids.evaluators", "POST", "/tenders/{opened_tender_id}/bids/evaluators", "302 403 403 302 403 403 403",
+         (("user_id", "{city_colleague_id}"),), to="/tenders/{opened_tender_id}/bids/evaluators",
+         effect=Effect(evaluator_count("opened_tender_id"), 2)),
+    Case("bids.declaration", "GET", "/tenders/{bid_tender_id}/bids/declaration", "302 403 403 200 403 403 403"),
+    Case("bids.declaration", "POST", "/tenders/{bid_tender_id}/bids/declaration", "302 403 403 302 403 403 403",
+         (("confirm", "y"),), to="/tenders/{bid_tender_id}/bids/declaration", effect=Effect(city_declared, True)),
+    Case("bids.score", "GET", "/bids/{opened_bid_id}/scores", "302 403 404 200 404 404 404"),
+    Case("bids.score", "POST", "/bids/{opened_bid_id}/scores", "302 403 404 302 404 404 404", SCORE_FORM,
+         to="/tenders/{opened_tender_id}/bids", effect=Effect(scores_of("opened_bid_id"), [55, 55])),
+    Case("bids.award", "GET", "/tenders/{opened_tender_id}/bids/award", "302 403 403 200 403 403 403"),
+    Case("bids.award", "POST", "/tenders/{opened_tender_id}/bids/award", "302 403 403 302 403 403 403",
+         (("lot_id", "{opened_lot_id}"), ("bid_id", "{opened_bid_id}"), ("value", "100000"),
+          ("justification", "The only bid, and a sound one.")), to="/tenders/{opened_tender_id}/bids/award",
+         effect=Effect(tender_status("opened_tender_id"), "awarded")),
 ]
 
 
@@ -559,6 +655,7 @@ def build_references(app, world):
         refs.update(_workspace_references(world, challenge))
         collaboration_references(refs, world)
         attachment_references(refs, world)
+        bid_references(refs, world)
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()
@@ -791,3 +888,43 @@ def test_every_route_is_in_the_table(app):
     covered = {(case.endpoint, case.method) for case in CASES}
     assert routes - covered == set(), "routes without an entry in the role table"
     assert covered - routes == set(), "entries for routes that do not exist"
+
+
+def bid_references(refs, world):
+    """Tenders of the city with the company's bids: one taking bids, one opened and scored, one past its opening
+    instant and not opened, and a draft."""
+    from datetime import timedelta
+
+    from portal.bids import services as bid_services
+    from portal.model_types import utcnow
+    from portal.tenders.models import Tender
+
+    city_org = db.session.get(Organisation, world["city_org"])
+    city, company = db.session.get(User, world["city"]), db.session.get(User, world["company"])
+    colleague = factories.user(city_org, email="colleague@city.example.org")
+    taking = factories.tender_for_bids(city_org, city, title="Crossing sensors")
+    bid = bid_services.submit(company, taking, taking.lots[0].id, {
+        "price": 4000, "partners": [], "responses": {criterion.id: "Ours." for criterion in taking.criteria}},
+        [FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="offer.pdf")])
+    bid.needs_reconfirmation = True  # as after an amendment
+    bid_services.name_evaluator(city, taking, city.id)
+    earlier = utcnow() - timedelta(days=10)
+    opened = factories.tender_for_bids(city_org, city, title="Bus shelters", now=earlier)
+    opened_bid = bid_services.submit(company, opened, opened.lots[0].id, {
+        "price": 100000, "partners": [], "responses": {criterion.id: "Ours." for criterion in opened.criteria}},
+        [FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="shelters.pdf")],
+        now=earlier + timedelta(days=1))
+    bid_services.open_tender(city, opened)
+    bid_services.name_evaluator(city, opened, city.id)
+    bid_services.declare(city, opened, True)
+    bid_services.score(city, opened_bid, {criterion.id: (70, "Good.") for criterion in opened.criteria})
+    due = factories.tender_for_bids(city_org, city, title="Street lights", now=earlier)
+    draft = factories.tender_for_bids(city_org, city, status=Tender.DRAFT, title="Park benches")
+    quality, price = taking.criteria
+    opened_quality, opened_price = opened.criteria
+    refs.update(bid_tender_id=taking.id, bid_lot_id=taking.lots[0].id, bid_quality_id=quality.id,
+                bid_price_criterion_id=price.id, bid_id=bid.id, bid_file_id=bid.files[0].id,
+                opened_tender_id=opened.id, opened_lot_id=opened.lots[0].id, opened_bid_id=opened_bid.id,
+                opened_file_id=opened_bid.files[0].id, opened_quality_id=opened_quality.id,
+                opened_price_criterion_id=opened_price.id, due_tender_id=due.id, draft_tender_id=draft.id,
+                city_colleague_id=colleague.id, city_id=city.id)

@@ -675,3 +675,72 @@ def test_inside_a_workspace_members_see_everything_and_nobody_else_anything(app,
             status = client.get(path).status_code
             wanted = 200 if member else (302 if name == "anonymous" else 404)
             assert status == wanted, f"{name} opens {what}: {status}"
+
+
+# ---------------------------------------------------------------- sealed bids
+
+BID_STATES = ("submitted before the opening", "withdrawn before the opening", "submitted and opened",
+              "withdrawn and opened", "submitted and awarded")
+BID_VIEWERS = ("bidder", "other company", "buying city", "other city", "consultancy", "admin", "anonymous")
+
+
+def may_see_bid(viewer, state):
+    """The rule as people state it: the bidder in every state; the buying city once it opened the tender, and
+    then only bids that were not withdrawn; nobody else, administrators included."""
+    if viewer == "bidder":
+        return True
+    return viewer == "buying city" and state.startswith("submitted") and "opening" not in state
+
+
+def test_a_bid_shows_to_its_bidder_and_to_the_buying_city_only_once_opened(app):
+    from datetime import timedelta
+
+    from portal.bids import services as bid_services
+    from portal.bids.models import Award, Bid
+    from portal.tenders.models import Tender
+
+    with app.test_request_context():
+        orgs = {"bidder": factories.organisation("company", name="Kelp Bidder"),
+                "other company": factories.organisation("company", name="Kelp Rival"),
+                "buying city": factories.organisation("city", name="Kelp City"),
+                "other city": factories.organisation("city", name="Kelp Town"),
+                "consultancy": factories.organisation("consultancy", name="Kelp Advisers")}
+        people = {name: factories.user(organisation) for name, organisation in orgs.items()}
+        people["admin"], people["anonymous"] = factories.user(None, is_admin=True), None
+        earlier = utcnow() - timedelta(days=10)
+        bids = {}
+        for state in BID_STATES:
+            tender = factories.tender_for_bids(orgs["buying city"], people["buying city"], title=f"Kelp {state}",
+                                               now=earlier)
+            responses = {criterion.id: "Nautilus floats." for criterion in tender.criteria}
+            bid = bid_services.submit(people["bidder"], tender, tender.lots[0].id, {
+                "price": 10, "partners": [], "responses": responses}, now=earlier + timedelta(days=1))
+            if state.startswith("withdrawn"):
+                bid_services.withdraw(people["bidder"], bid, now=earlier + timedelta(days=2))
+            if "opening" not in state:
+                bid_services.open_tender(people["buying city"], tender)
+            if "awarded" in state:
+                db.session.add(Award(tender_id=tender.id, lot_id=bid.lot_id, bid_id=bid.id, value=10, currency="EUR",
+                                     organisation_id=bid.organisation_id, justification="Kelp.",
+                                     decided_by_id=people["buying city"].id, standstill_ends_at=utcnow()))
+                tender.status = Tender.AWARDED
+            bids[state] = bid.id
+        db.session.commit()
+        viewers = {name: person.id if person else None for name, person in people.items()}
+        for name in BID_VIEWERS:
+            viewer = db.session.get(User, viewers[name]) if viewers[name] else None
+            should = {state for state in BID_STATES if may_see_bid(name, state)}
+            python = {state for state, id in bids.items() if db.session.get(Bid, id).is_visible_to(viewer)}
+            listed = {state for state, id in bids.items()
+                      if id in set(db.session.scalars(db.select(Bid.id).where(Bid.visible_to(viewer))))}
+            assert python == should and listed == should, name
+    for name in BID_VIEWERS:
+        client = app.test_client()
+        if viewers[name] is not None:
+            log_in(app, client, viewers[name])
+        should = {state for state in BID_STATES if may_see_bid(name, state)}
+        pages = {state: client.get(f"/bids/{id}").status_code for state, id in bids.items()}
+        assert pages == {state: 200 if state in should else 302 if name == "anonymous" else 404
+                         for state in BID_STATES}, name
+        found = client.get("/search?q=nautilus").get_data(as_text=True)
+        assert "/bids/" not in found and "Nautilus floats" not in found, name  # bids are never indexed

@@ -15,9 +15,11 @@ written in a transaction that rolls back is removed again.
 """
 import codecs
 import hashlib
+import io
 import os
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
@@ -197,41 +199,74 @@ def _content_type(reading, name):
     return mime
 
 
-def store(upload, uploader):
-    """Check and keep an upload (a Werkzeug FileStorage); the new StoredFile, flushed, or Invalid on "file".
-
-    The upload is read once, in chunks, into a temporary file: at most the size cap plus one byte is read.
-    """
+def _upload_name(upload):
+    """The cleaned name of an upload; Invalid on "file" when there is no file or no name."""
     if upload is None or not getattr(upload, "filename", None):
         _refuse(_l("Choose a file to upload."))
     name = clean_name(upload.filename)
     if not name or not PurePosixPath(name).stem:
         _refuse(_l("The file needs a name."))
+    return name
+
+
+def _read_checked(upload, name, write):
+    """Read the upload once, in chunks, passing each to `write`: at most the size cap plus one byte is read.
+
+    Returns what was learnt and the content type its content proves, or Invalid on "file" saying why the
+    file is refused (too large, empty, a type not on the allow-list, a name that lies about the type).
+    """
     cap = max_upload_bytes()
+    reading = _Reading()
+    while chunk := upload.stream.read(CHUNK):
+        reading.add(chunk)
+        if reading.size > cap:
+            _refuse(_l("The file is larger than %(limit)s, the most this site accepts.", limit=human_size(cap)))
+        write(chunk)
+    reading.finish()
+    if reading.size == 0:
+        _refuse(_l("The file is empty."))
+    return reading, _content_type(reading, name)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed the same checks as a stored file, held in memory for whoever keeps it otherwise."""
+
+    name: str
+    content_type: str
+    data: bytes
+    sha256: str
+
+
+def check(upload):
+    """Check an upload as `store` does (name, size cap, content type) without keeping it: a CheckedUpload, or
+    Invalid on "file". Sealed bids encrypt the bytes before anything reaches the disk."""
+    name = _upload_name(upload)
+    chunks = []
+    reading, content_type = _read_checked(upload, name, chunks.append)
+    return CheckedUpload(name, content_type, b"".join(chunks), reading.digest.hexdigest())
+
+
+def store(upload, uploader):
+    """Check and keep an upload (a Werkzeug FileStorage); the new StoredFile, flushed, or Invalid on "file".
+
+    The upload is streamed into a temporary file beside its final place, checked, then renamed into place.
+    """
+    name = _upload_name(upload)
     folder = upload_folder()
     storage_name = secrets.token_hex(16)
     temporary = folder / f".{storage_name}.part"
-    reading = _Reading()
     try:
         with open(temporary, "xb") as out:
-            while chunk := upload.stream.read(CHUNK):
-                reading.add(chunk)
-                if reading.size > cap:
-                    _refuse(_l("The file is larger than %(limit)s, the most this site accepts.",
-                               limit=human_size(cap)))
-                out.write(chunk)
+            reading, content_type = _read_checked(upload, name, out.write)
             out.flush()
             os.fsync(out.fileno())
-        reading.finish()
-        if reading.size == 0:
-            _refuse(_l("The file is empty."))
-        content_type = _content_type(reading, name)
         final = folder / storage_name
         os.replace(temporary, final)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _written_in_this_transaction().append(final)
+    remove_on_rollback(final)
     stored = StoredFile(original_name=name, content_type=content_type, size=reading.size,
                         sha256=reading.digest.hexdigest(), storage_name=storage_name, uploaded_by=uploader)
     db.session.add(stored)
@@ -242,10 +277,17 @@ def store(upload, uploader):
 def send(stored_file):
     """The file as a download: an attachment under its original name (RFC 6266 `filename*` for any name
     beyond ASCII), with its detected type, never sniffed and never run as a page."""
-    response = send_file(path_of(stored_file), mimetype=stored_file.content_type, as_attachment=True,
-                         download_name=stored_file.original_name, etag=stored_file.sha256, max_age=0,
-                         conditional=True)
-    name = stored_file.original_name
+    return _send(path_of(stored_file), stored_file.original_name, stored_file.content_type, stored_file.sha256)
+
+
+def send_data(data, name, content_type, sha256):
+    """Bytes held in memory (a sealed bid's file, once opened) sent as `send` sends a stored file."""
+    return _send(io.BytesIO(data), name, content_type, sha256)
+
+
+def _send(source, name, content_type, etag):
+    response = send_file(source, mimetype=content_type, as_attachment=True, download_name=name, etag=etag,
+                         max_age=0, conditional=True)
     if not name.isascii():
         # Werkzeug sends the name as RFC 6266 `filename*` (UTF-8) and, for clients that only read `filename`,
         # its ASCII letters; a Hangul name has none, so those clients get "file" and the extension instead.
@@ -266,18 +308,20 @@ def discard(stored_file):
 
     The record that held it (an attachment) must be deleted in the same transaction.
     """
-    _discarded_in_this_transaction().append(path_of(stored_file))
+    remove_on_commit(path_of(stored_file))
     db.session.delete(stored_file)
 
 
 # ---------------------------------------------------------------- a rolled-back upload leaves no file behind
 
-def _written_in_this_transaction():
-    return db.session.info.setdefault("stored_file_paths", [])
+def remove_on_rollback(path):
+    """A file just written for this transaction: removed again if the transaction rolls back."""
+    db.session.info.setdefault("stored_file_paths", []).append(path)
 
 
-def _discarded_in_this_transaction():
-    return db.session.info.setdefault("discarded_file_paths", [])
+def remove_on_commit(path):
+    """A file this transaction no longer needs: removed once it commits, kept if it rolls back."""
+    db.session.info.setdefault("discarded_file_paths", []).append(path)
 
 
 # SQLAlchemy sends these events for savepoints too; only the outermost transaction's end decides. (A file

@@ -234,3 +234,48 @@ register(Kind(
                      author=params["author"], number=params["number"], document=params["document"],
                      workspace=params["workspace"]),
 ))
+
+
+# ---------------------------------------------------------------- sealed bids: told to the bidder only
+
+def _received(params):
+    from datetime import datetime
+
+    from ..i18n import format_instant
+    return format_instant(datetime.fromisoformat(params["received_at"]), params["zone"], "medium")
+
+
+register(Kind(
+    "bid_received", _l("Your company's bid is received (the receipt)"), _l("Your bid is received on CoCity"),
+    lambda params: _("Your bid on lot %(lot)d of “%(tender)s” was received on %(when)s and sealed. Its fingerprint "
+                     "(SHA-256): %(digest)s", lot=params["lot"], tender=params["tender"], when=_received(params),
+                     digest=params["digest"]),
+))
+register(Kind(
+    "bid_withdrawn", _l("Someone withdraws your company's bid"), _l("Your company's bid was withdrawn on CoCity"),
+    lambda params: _("%(actor)s withdrew your company's bid on lot %(lot)d of “%(tender)s”", actor=params["actor"],
+                     lot=params["lot"], tender=params["tender"]),
+))
+register(Kind(
+    "bid_reconfirmation_needed", _l("A tender your company bid on is amended"),
+    _l("A tender you bid on was amended: reconfirm your bid on CoCity"),
+    lambda params: _("“%(tender)s” was amended. Before the deadline, confirm that your bid on lot %(lot)d still "
+                     "stands, or replace it", tender=params["tender"], lot=params["lot"]),
+))
+register(Kind(
+    "evaluator_named", _l("You are named to evaluate a tender's bids"),
+    _l("You are an evaluator of a tender on CoCity"),
+    lambda params: _("You are named to evaluate the bids of “%(tender)s”. Declare that you have no conflict of "
+                     "interest before you see any bid", tender=params["tender"]),
+))
+register(Kind(
+    "bid_awarded", _l("Your company wins a lot it bid on"), _l("Your bid won on CoCity"),
+    lambda params: _("Lot %(lot)d of “%(tender)s” is awarded to your company's bid", lot=params["lot"],
+                     tender=params["tender"]),
+))
+register(Kind(
+    "bid_not_awarded", _l("A lot your company bid on goes to another bidder"),
+    _l("A tender you bid on was awarded on CoCity"),
+    lambda params: _("Lot %(lot)d of “%(tender)s” is awarded to another bidder. Your bid's page shows your own "
+                     "scores", lot=params["lot"], tender=params["tender"]),
+))
