@@ -18,6 +18,7 @@ set English text too, one typeface for both languages.
 import functools
 import mimetypes
 import os
+import re
 from collections import Counter
 from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -47,13 +48,20 @@ from .models import (
     Tender,
 )
 
+TAG = re.compile(r"(<[^>]*>)")
+LONG_WORD = re.compile(r"[^\s<>]{31,}")
+TEXT_UNIT = re.compile(r"&#?\w+;|.", re.DOTALL)
+
 # The family the stylesheet names for all text; tests check that the PDF embeds it and nothing else.
 FONT_FAMILY = "Noto Sans KR"
 FONT_FILE = os.path.realpath(pylopdf_fonts_ko.sans_path())
 
-# What one PDF may hold. A 26-page tender is about 90,000 characters and renders in about two seconds; the
-# budget keeps the worst case within tens of seconds. Table rows cost more than running text, hence the caps.
+# What one PDF may hold. Layout time grows with the text and, more, with the elements it makes (paragraphs,
+# list items, table cells: about a millisecond each); a 26-page tender has some 90,000 characters and 1,000
+# elements and renders in about two seconds. The budgets keep the worst accepted tender to a few seconds; the
+# caps on rows are checked first, before anything is rendered.
 TEXT_BUDGET = 300_000
+MAX_ELEMENTS = 5_000
 MAX_LOTS = 100
 MAX_CRITERIA = 50
 MAX_FIT_REQUIREMENTS = 400
@@ -82,13 +90,42 @@ def render_tender_pdf(tender, *, version=None):
     is this one, and its change note is listed with the earlier ones). Needs an app context.
     """
     check_size(tender)
-    return write_pdf(tender_html(tender, version=version))
+    html = tender_html(tender, version=version)
+    check_elements(html)
+    return write_pdf(html)
 
 
 def tender_html(tender, *, version=None):
-    """The HTML that becomes the PDF, in the tender's language."""
+    """The HTML that becomes the PDF, in the tender's language, its long words breakable."""
     with force_locale(tender.language):
-        return render_template("tenders/pdf/tender.html", **_context(tender, version))
+        html = render_template("tenders/pdf/tender.html", **_context(tender, version))
+    head, body = html.split("<body>", 1)
+    return f"{head}<body>{breakable(body)}"
+
+
+def breakable(html):
+    """`html` with a zero-width space every 20 characters of a word longer than 30, in its text only.
+
+    A word wider than the line makes WeasyPrint lay out the rest of the paragraph again for every line it
+    breaks, which takes minutes for a paragraph of them; given a place to break, it wraps as usual.
+    """
+    parts = TAG.split(html)  # tags (which hold no "<" or ">" of their own) at odd indexes, text at even ones
+    return "".join(part if index % 2 else LONG_WORD.sub(_break_word, part) for index, part in enumerate(parts))
+
+
+def _break_word(match):
+    units = TEXT_UNIT.findall(match.group())  # an entity such as &amp; is one character and is not split
+    return "\u200b".join("".join(units[start:start + 20]) for start in range(0, len(units), 20))
+
+
+def check_elements(html):
+    """Raise TenderTooLarge when the document has more elements than a PDF may lay out in reasonable time."""
+    body = html.split("<body>", 1)[1]
+    count = body.count("<") - body.count("</")  # opening tags; text holds "<" only as &lt;
+    if count > MAX_ELEMENTS:
+        raise TenderTooLarge(_("The tender's texts make %(count)s paragraphs, list items and table cells; a PDF "
+                               "can hold at most %(cap)s. Shorten the longest texts.",
+                               count=_number(count), cap=_number(MAX_ELEMENTS)))
 
 
 def write_pdf(html):
