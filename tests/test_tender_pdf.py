@@ -250,6 +250,16 @@ def test_a_pending_version_is_the_one_printed_with_its_change_note(app, world):
     assert "Version 1" in draft_text and "Draft: not published" in draft_text and "Amendments" not in draft_text
 
 
+def test_the_same_tender_renders_to_the_same_bytes(app, world):
+    """The PDF depends on the tender alone, not on when it is rendered: its SHA-256 says what it holds."""
+    with app.test_request_context():
+        tender = build_tender(world, language="ko")
+        first = tender_pdf.render_tender_pdf(tender)
+        assert tender_pdf.render_tender_pdf(tender) == first
+        tender.questions[1].answer, tender.questions[1].answered_at = "No.", PUBLISHED + timedelta(days=4)
+        assert tender_pdf.render_tender_pdf(tender) != first
+
+
 # ---------------------------------------------------------------- nothing from outside
 
 class Tags(HTMLParser):
