@@ -9,7 +9,9 @@ Three rules keep rendering safe on a web worker:
 - No user HTML reaches the template: every text the city wrote goes through `markup.markdown` (nh3-sanitised)
   or Jinja's escaping.
 - Oversized content is refused before layout (`TenderTooLarge`), so a huge tender cannot hold a worker for
-  minutes: a budget of characters across all texts and caps on the lists that become table rows.
+  minutes: caps on the lists that become table rows, a budget of characters across all texts, and one of the
+  elements (paragraphs, list items, cells) they make. Words longer than a line get places to break, which
+  WeasyPrint would otherwise look for at great cost.
 
 Korean is set in Noto Sans KR (SIL Open Font License), which the `pylopdf-fonts-ko` package installs with the
 portal; the stylesheet names it through @font-face, so no system font is needed or used, and its Latin glyphs
