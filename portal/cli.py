@@ -186,6 +186,32 @@ def register_commands(app):
         tenders = len({release["ocid"] for release in package["releases"]})
         click.echo(f"{len(package['releases'])} releases of {tenders} tenders written to {out}")
 
+    @app.cli.command("render-tender")
+    @click.argument("ocid")
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="Where to write the PDF.")
+    def render_tender(ocid, out):
+        """Write the PDF of the published tender OCID, as the public sees it, to --out."""
+        from sqlalchemy import select
+
+        from .tenders.models import Tender
+        from .tenders.pdf import TenderTooLarge, render_tender_pdf
+
+        require_current_schema()
+        tender = db.session.scalar(select(Tender).where(Tender.ocid == ocid, Tender.visible_to(None)))
+        if tender is None:  # a draft is the city's own: the public, and so this command, does not know it
+            fail(f"no published tender with ocid {ocid!r}")
+        current = tender.current_version
+        try:
+            data = render_tender_pdf(tender, version=current.number if current else None)
+        except TenderTooLarge as error:
+            fail(str(error))
+        try:
+            out.write_bytes(data)
+        except OSError as error:
+            fail(f"{out}: {error.strerror}")
+        click.echo(f"wrote {out} ({len(data):,} bytes)")
+
     for command in app.cli.commands.values():
         command.callback = one_line_config_errors(command.callback)
 
