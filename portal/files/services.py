@@ -208,9 +208,8 @@ def store(upload, uploader):
     if not name or not PurePosixPath(name).stem:
         _refuse(_l("The file needs a name."))
     cap = max_upload_bytes()
-    folder = upload_folder()
     storage_name = secrets.token_hex(16)
-    temporary = folder / f".{storage_name}.part"
+    temporary = upload_folder() / f".{storage_name}.part"
     reading = _Reading()
     try:
         with open(temporary, "xb") as out:
@@ -226,14 +225,45 @@ def store(upload, uploader):
         if reading.size == 0:
             _refuse(_l("The file is empty."))
         content_type = _content_type(reading, name)
-        final = folder / storage_name
-        os.replace(temporary, final)
+        _move_into_place(temporary, storage_name)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return _stored_file(name, content_type, reading.size, reading.digest.hexdigest(), storage_name, uploader)
+
+
+def store_bytes(data, name, content_type, uploader):
+    """Keep bytes the portal made itself (a rendered PDF) as a StoredFile, flushed, where uploads are kept.
+
+    No check of the content: the portal knows what it wrote. `name` is what a download is called.
+    """
+    if not data:
+        raise ValueError("no bytes to store")
+    storage_name = secrets.token_hex(16)
+    temporary = upload_folder() / f".{storage_name}.part"
+    try:
+        with open(temporary, "xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        _move_into_place(temporary, storage_name)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return _stored_file(clean_name(name), content_type, len(data), hashlib.sha256(data).hexdigest(), storage_name,
+                        uploader)
+
+
+def _move_into_place(temporary, storage_name):
+    """Rename a fully written temporary file to its final name; a rollback of this transaction removes it."""
+    final = temporary.parent / storage_name
+    os.replace(temporary, final)
     _written_in_this_transaction().append(final)
-    stored = StoredFile(original_name=name, content_type=content_type, size=reading.size,
-                        sha256=reading.digest.hexdigest(), storage_name=storage_name, uploaded_by=uploader)
+
+
+def _stored_file(name, content_type, size, sha256, storage_name, uploader):
+    stored = StoredFile(original_name=name, content_type=content_type, size=size, sha256=sha256,
+                        storage_name=storage_name, uploaded_by=uploader)
     db.session.add(stored)
     db.session.flush()
     return stored
