@@ -1,5 +1,6 @@
 """Configuration defaults; the environment overrides them (see DESIGN.md)."""
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,6 +79,9 @@ def load(app, overrides=None):
         MAIL_RETRY_SECONDS=60,  # doubled after every failed attempt
         MAIL_CLAIM_MINUTES=15,  # a message "sending" longer than this was interrupted
         PAGE_SIZE=20,
+        # The Open Contracting id of a tender is this prefix, a hyphen and the tender's number; register a
+        # prefix of your own with the Open Contracting Partnership before publishing open data.
+        PORTAL_OCID_PREFIX=os.environ.get("PORTAL_OCID_PREFIX", "ocds-c0c1ty"),
         PROXY_HOPS=whole_number("PORTAL_PROXY_HOPS", "0"),
     )
     config.update(overrides)
@@ -86,6 +90,9 @@ def load(app, overrides=None):
         secret = "development-only-secret"
     config["SECRET_KEY"] = secret
     configure_base_url(app, overrides.get("BASE_URL") or os.environ.get("PORTAL_BASE_URL"))
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,80}", config["PORTAL_OCID_PREFIX"]):
+        raise ConfigError(f"PORTAL_OCID_PREFIX must be letters, digits and hyphens, such as ocds-213czf, "
+                          f"not {config['PORTAL_OCID_PREFIX']!r}.")
     if "SESSION_COOKIE_SECURE" not in overrides:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or config.get("TESTING"))
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
