@@ -233,7 +233,8 @@ def store(upload, uploader):
 
 
 def store_bytes(data, name, content_type, uploader):
-    """Keep bytes the portal made itself (a rendered PDF) as a StoredFile, flushed, where uploads are kept.
+    """Keep bytes the portal made itself (a rendered PDF) where uploads are kept, as a StoredFile added to the
+    session, not flushed: the record that holds it is flushed with it.
 
     No check of the content: the portal knows what it wrote. `name` is what a download is called.
     """
@@ -251,7 +252,7 @@ def store_bytes(data, name, content_type, uploader):
         temporary.unlink(missing_ok=True)
         raise
     return _stored_file(clean_name(name), content_type, len(data), hashlib.sha256(data).hexdigest(), storage_name,
-                        uploader)
+                        uploader, flush=False)
 
 
 def _move_into_place(temporary, storage_name):
@@ -261,11 +262,12 @@ def _move_into_place(temporary, storage_name):
     _written_in_this_transaction().append(final)
 
 
-def _stored_file(name, content_type, size, sha256, storage_name, uploader):
+def _stored_file(name, content_type, size, sha256, storage_name, uploader, flush=True):
     stored = StoredFile(original_name=name, content_type=content_type, size=size, sha256=sha256,
                         storage_name=storage_name, uploaded_by=uploader)
     db.session.add(stored)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return stored
 
 

@@ -47,6 +47,9 @@ class Tender(Visible, db.Model):
     # Anyone may see a tender in these states.
     PUBLIC = (PUBLISHED, OPENED, AWARDED, CANCELLED)
 
+    # A draft is the city's alone: its estimated value and timeline must not reach anyone before the market.
+    admin_sees_all = False
+
     id = db.Column(db.Integer, primary_key=True)
     # The Open Contracting id: the configured prefix and this tender's number, set when it is created.
     ocid = db.Column(db.String(100), unique=True)
