@@ -103,10 +103,11 @@ def configure_blueprints(app):
     from .proposals.views import bp as proposals
     from .search.views import bp as search
     from .solutions.views import bp as solutions
+    from .tenders.views import bp as tenders
     from .workspaces.views import bp as workspaces
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals):
+                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals, tenders):
         app.register_blueprint(blueprint)
     configure_collaboration(app)
 
