@@ -132,6 +132,7 @@ def configure_subscriptions(app):
     from .documents.notices import subscribe as documents_subscribe
     from .notifications.services import subscribe as notifications_subscribe
     from .proposals.notices import subscribe as proposals_subscribe
+    from .tenders.notices import subscribe as tenders_subscribe
     from .workspaces.services import subscribe as workspaces_subscribe  # its notices too
 
     alerts_subscribe(app)
@@ -141,6 +142,7 @@ def configure_subscriptions(app):
     workspaces_subscribe(app)
     discussions_subscribe(app)
     documents_subscribe(app)
+    tenders_subscribe(app)
 
 
 def configure_cli(app):
