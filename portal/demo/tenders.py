@@ -45,30 +45,38 @@ FLOOD_LOTS = [
 ]
 FLOOD_CRITERIA = [
     {"kind": "price", "name": "가격", "description": "설치비와 3년 유지보수비를 합한 총액", "weight": 30},
-    {"kind": "quality", "name": "기술 품질과 실증 계획", "description": "감지 정확도, 오경보율, 경보 도달 시간, 실증 일정",
-     "weight": 45},
-    {"kind": "quality", "name": "서울시 시스템 적합성", "description": "S-DoT 연동, 데이터 표준, 개인정보 보호, 접근성",
-     "weight": 25},
+    {"kind": "quality", "name": "기술 품질과 실증 계획",
+     "description": "감지 정확도, 오경보율, 경보 도달 시간, 실증 일정", "weight": 45},
+    {"kind": "quality", "name": "서울시 시스템 적합성",
+     "description": "S-DoT 연동, 데이터 표준, 개인정보 보호, 접근성", "weight": 25},
 ]
 FLOOD_TEXTS = {
-    "eligibility_criteria": "「국가를 당사자로 하는 계약에 관한 법률」에 따른 입찰참가자격을 갖춘 기업 또는 공동수급체가 "
-                            "참가할 수 있습니다. 공동수급체는 대표사를 정하고 구성원은 5개사 이하로 합니다. 외국 기업은 "
-                            "국내 공동수급체 구성원으로 참가할 수 있습니다.",
-    "selection_criteria": "최근 5년간 IoT 센서 또는 재난 경보 서비스 구축 실적 2건 이상. 가구 정보를 저장하는 클라우드는 "
-                          "CSAP 인증을 받은 국내 리전이어야 합니다.",
-    "contract_terms": "계약 기간은 실증 12개월과 유지보수 36개월입니다. 대금은 설치 완료 40%, 실증 완료 40%, 유지보수 "
-                      "기간 분할 20%로 지급합니다. 수집한 데이터의 소유권은 서울시에 있으며 공공데이터로 개방할 수 "
-                      "있습니다. 장애를 4시간 안에 복구하지 못하면 지체상금을 부과합니다.",
+    "eligibility_criteria": (
+        "「국가를 당사자로 하는 계약에 관한 법률」에 따른 입찰참가자격을 갖춘 기업 또는 "
+        "공동수급체가 참가할 수 있습니다. 공동수급체는 대표사를 정하고 구성원은 5개사 이하로 "
+        "합니다. 외국 기업은 국내 공동수급체 구성원으로 참가할 수 있습니다."),
+    "selection_criteria": (
+        "최근 5년간 IoT 센서 또는 재난 경보 서비스 구축 실적 2건 이상. 가구 정보를 저장하는 "
+        "클라우드는 CSAP 인증을 받은 국내 리전이어야 합니다."),
+    "contract_terms": (
+        "계약 기간은 실증 12개월과 유지보수 36개월입니다. 대금은 설치 완료 40%, 실증 완료 40%, "
+        "유지보수 기간 분할 20%로 지급합니다. 수집한 데이터의 소유권은 서울시에 있으며 공공데이터로 "
+        "개방할 수 있습니다. 장애를 4시간 안에 복구하지 못하면 지체상금을 부과합니다."),
 }
+FLOOD_LOT_2_AMENDED = "문자·음성 경보를 한국어, 영어, 중국어, 베트남어로 보내고 S-DoT 관제 화면과 연동한다."
+FLOOD_CHANGE_NOTE = ("질의응답 2건을 부록으로 더하고, 2번 로트의 경보 언어에 베트남어를 명시했습니다. "
+                     "일정은 바뀌지 않았습니다.")
 FLOOD_QUESTIONS = [
-    ("company@haneul.example", 10, "2번 로트(다국어 경보)에 1번 로트 입찰 기업도 함께 입찰할 수 있습니까? 두 로트를 모두 "
-                                   "낙찰받는 것도 가능한지 알려 주십시오.",
-     8, "네. 두 로트 모두에 입찰할 수 있고 로트별로 따로 평가하므로 두 로트를 모두 낙찰받을 수도 있습니다. 다만 "
-        "로트마다 입찰서를 따로 제출해야 합니다."),
-    ("company@damsol.example", 9, "S-DoT 연동 시험 환경(테스트 API 키)은 언제부터 제공됩니까? 입찰 전에 연동을 시험해 "
-                                  "볼 수 있습니까?",
-     7, "공고 기간에는 S-DoT 공개 API 문서와 표본 데이터만 제공합니다. 테스트 API 키는 계약 체결 후 2주 안에 "
-        "발급합니다. 기술 제안서에는 공개 문서를 기준으로 연동 방식을 설명해 주십시오."),
+    ("company@haneul.example", 10,
+     "2번 로트(다국어 경보)에 1번 로트 입찰 기업도 함께 입찰할 수 있습니까? "
+     "두 로트를 모두 낙찰받는 것도 가능한지 알려 주십시오.",
+     8, "네. 두 로트 모두에 입찰할 수 있고 로트별로 따로 평가하므로 두 로트를 모두 낙찰받을 수도 "
+        "있습니다. 다만 로트마다 입찰서를 따로 제출해야 합니다."),
+    ("company@damsol.example", 9,
+     "S-DoT 연동 시험 환경(테스트 API 키)은 언제부터 제공됩니까? 입찰 전에 연동을 시험해 볼 수 "
+     "있습니까?",
+     7, "공고 기간에는 S-DoT 공개 API 문서와 표본 데이터만 제공합니다. 테스트 API 키는 계약 체결 후 "
+        "2주 안에 발급합니다. 기술 제안서에는 공개 문서를 기준으로 연동 방식을 설명해 주십시오."),
 ]
 
 
@@ -84,8 +92,8 @@ def _flood(today):
     zone = workspace.organisation.timezone
     published = _at(today - timedelta(days=12), 10, zone)
     data = tenders.initial_data(city_person, workspace, now=published)
-    data.update(FLOOD_TEXTS, title="반지하 주택 침수 조기경보 시스템 실증 사업", lots=FLOOD_LOTS, criteria=FLOOD_CRITERIA,
-                terms={"candidates": 3, "partners": 2}, publication_at=published,
+    data.update(FLOOD_TEXTS, title="반지하 주택 침수 조기경보 시스템 실증 사업", lots=FLOOD_LOTS,
+                criteria=FLOOD_CRITERIA, terms={"candidates": 3, "partners": 2}, publication_at=published,
                 clarification_deadline=_at(today + timedelta(days=12), 18, zone),
                 submission_deadline=_at(today + timedelta(days=21), 14, zone),
                 opening_at=_at(today + timedelta(days=21), 15, zone))
@@ -95,9 +103,8 @@ def _flood(today):
         question = tenders.ask(_user(email), tender, text, now=_at(today - timedelta(days=asked), 11, zone))
         tenders.answer(city_person, question, answer, now=_at(today - timedelta(days=answered), 15, zone))
     amended = tenders.data_of(tender)
-    amended["lots"][1]["description"] = "문자·음성 경보를 한국어, 영어, 중국어, 베트남어로 보내고 S-DoT 관제 화면과 연동한다."
-    tenders.amend(city_person, tender, amended, tender.revision,
-                  "질의응답 2건을 부록으로 더하고, 2번 로트의 경보 언어에 베트남어를 명시했습니다. 일정은 바뀌지 않았습니다.",
+    amended["lots"][1]["description"] = FLOOD_LOT_2_AMENDED
+    tenders.amend(city_person, tender, amended, tender.revision, FLOOD_CHANGE_NOTE,
                   now=_at(today - timedelta(days=5), 10, zone))
     return tender
 
