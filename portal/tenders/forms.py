@@ -18,6 +18,8 @@ from .services import INSTANTS
 LOT_FIELDS = ("title", "description", "estimated_value")
 CRITERION_FIELDS = ("kind", "name", "description", "weight")
 NUMBER_FIELDS = ("estimated_value", "weight")
+# What a browser sends for a local date and time (minutes, perhaps seconds), and what the form shows it.
+CLOCK = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 ROWS_MAX = 30  # more rows than any tender may keep: the service says how many it may
 
 
@@ -39,10 +41,10 @@ class TenderForm(PortalForm):
         "The economic, financial, technical and professional standing a tenderer must show."))
     contract_terms = TextAreaField(_l("Draft contract terms"), description=_l(
         "Duration, payment, intellectual property, service levels, penalties."))
-    publication_at = DateTimeLocalField(_l("Planned publication"), validators=[Optional()])
-    clarification_deadline = DateTimeLocalField(_l("Clarification deadline"), validators=[Optional()])
-    submission_deadline = DateTimeLocalField(_l("Submission deadline"), validators=[Optional()])
-    opening_at = DateTimeLocalField(_l("Opening of the tenders"), validators=[Optional()])
+    publication_at = DateTimeLocalField(_l("Planned publication"), validators=[Optional()], format=CLOCK)
+    clarification_deadline = DateTimeLocalField(_l("Clarification deadline"), validators=[Optional()], format=CLOCK)
+    submission_deadline = DateTimeLocalField(_l("Submission deadline"), validators=[Optional()], format=CLOCK)
+    opening_at = DateTimeLocalField(_l("Opening of the tenders"), validators=[Optional()], format=CLOCK)
     change_note = TextAreaField(_l("What the amendment changes"), description=_l(
         "Bidders read it with the new version; their bids are to be confirmed again."))
     revision = HiddenField()
@@ -119,7 +121,7 @@ class PublishForm(PortalForm):
 
 class CancelForm(PortalForm):
     reason = TextAreaField(_l("Why the tender is cancelled"), validators=[InputRequired()],
-                           description=_l("Everyone reads it on the tender's page."))
+                           description=_l("Everyone reads it on the tender’s page."))
 
 
 class QuestionForm(PortalForm):
@@ -129,7 +131,7 @@ class QuestionForm(PortalForm):
 
 class AnswerForm(PortalForm):
     answer = TextAreaField(_l("Public answer"), validators=[InputRequired()], description=_l(
-        "Everyone reads it; the asker stays anonymous. It goes into the next version's clarifications annex."))
+        "Everyone reads it; the asker stays anonymous. It goes into the next version’s clarifications annex."))
 
 
 class DeleteForm(PortalForm):
