@@ -204,6 +204,8 @@ def to_utc(value, zone):
     """(instant in UTC, error): `value` as typed in the zone `zone` (a naive datetime), or an aware datetime."""
     if value is None:
         return None, None
+    if not EARLIEST.year <= value.year <= LATEST.year:  # before any arithmetic: year 1 or 9999 overflows
+        return None, _l("Enter a time between the years 2000 and 2099.")
     if value.tzinfo is None:
         local = value.replace(tzinfo=ZoneInfo(zone))
         instant = local.astimezone(UTC)
@@ -441,7 +443,7 @@ def validate(data, zone, complete=False):
     if "procedure" not in errors:
         terms, term_errors = procedures.clean_terms(data["procedure"], data.get("terms") or {}, complete)
         errors.update(term_errors)
-    clean = {name: (data.get(name) or "").strip() if isinstance(data.get(name), str) else data.get(name)
+    clean = {name: (data.get(name) or "").strip()  # a field left out of the form is an empty text
              for name in ("title", "description", "language", "procedure", "currency", "technical_specification",
                           "eligibility_criteria", "selection_criteria", "contract_terms")}
     clean.update(estimated_value=value, terms=terms,
@@ -683,8 +685,25 @@ def _check_amendment(tender, clean, now, errors):
         errors["lots"] = _l("An amendment cannot remove a lot: companies may have bid on it. Change its text, or "
                             "cancel the tender.")
     for name in ("clarification_deadline", "submission_deadline", "opening_at"):
-        if clean[name] != getattr(tender, name) and clean[name] is not None and clean[name] <= now:
+        before = getattr(tender, name)
+        if clean[name] is not None and clean[name].replace(second=0, microsecond=0) == before.replace(
+                second=0, microsecond=0):
+            clean[name] = before  # the form shows minutes: the same minute is no change
+        elif clean[name] is not None and clean[name] <= now:
             errors.setdefault(name, _l("An amendment cannot move this into the past."))
+
+
+def validate_amendment(tender, data, change_note, now=None):
+    """(clean data, errors by field) for an amendment of the published tender: complete, with a change note,
+    and within what an amendment may change. The publication stays as it was."""
+    data = dict(data, procedure=data.get("procedure") or tender.procedure, publication_at=tender.publication_at)
+    clean, errors = validate(data, tender.organisation.timezone, complete=True)
+    if message := check_text(change_note, NOTE_MAX, multiline=True):
+        errors["change_note"] = message if (change_note or "").strip() else _l(
+            "Say what the amendment changes: bidders read it.")
+    if "procedure" not in errors:
+        _check_amendment(tender, clean, now or utcnow(), errors)
+    return clean, errors
 
 
 def amend(actor, tender, data, revision, change_note, now=None):
@@ -699,13 +718,7 @@ def amend(actor, tender, data, revision, change_note, now=None):
         raise Stale({"status": _l("The submission deadline has passed; the tender can no longer be amended.")})
     if revision != tender.revision:
         raise Stale({"revision": STALE_SAVE})
-    data = dict(data, procedure=data.get("procedure") or tender.procedure, publication_at=tender.publication_at)
-    clean, errors = validate(data, tender.organisation.timezone, complete=True)
-    if message := check_text(change_note, NOTE_MAX, multiline=True):
-        errors["change_note"] = message if (change_note or "").strip() else _l(
-            "Say what the amendment changes: bidders read it.")
-    if "procedure" not in errors:
-        _check_amendment(tender, clean, now, errors)
+    clean, errors = validate_amendment(tender, data, change_note, now)
     if errors:
         raise Invalid(errors)
     _apply(tender, clean)

@@ -152,7 +152,8 @@ def _form_page(mode, tender=None, workspace=None):
                 data["procedure"] = tender.procedure
 
             def rules():
-                errors.update(services.validate(data, zone, complete=mode == "amend")[1])
+                errors.update(services.validate_amendment(tender, data, form.change_note.data)[1] if mode == "amend"
+                              else services.validate(data, zone)[1])
                 return errors
             if validate_with(form, rules):
                 try:
