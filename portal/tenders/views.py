@@ -244,22 +244,35 @@ def amend(tender_id):
 
 # ---------------------------------------------------------------- status moves
 
+def _after(tender, done, message, refused, form=None, anchor=""):
+    """Run `done()` and go back to the tender with `message`. A request that came too late or twice shows the
+    tender with the reason (409); a refused one shows it again (422) with `form`'s errors and the context
+    `refused(error)` gives."""
+    try:
+        done()
+    except services.Stale as error:
+        flash(_message(error), "warning")
+        return _show(tender, 409)
+    except Invalid as error:
+        if form is not None:
+            apply_errors(form, error.errors)
+        return _show(tender, 422, **refused(error))
+    flash(message, "success")
+    return redirect(url_for("tenders.show", tender_id=tender.id) + anchor)
+
+
 @bp.route("/tenders/<int:tender_id>/publish", methods=["POST"])
 @login_required
 def publish(tender_id):
     tender = services.get_for_view(current_user, tender_id)
     require(services.is_city_member(current_user, tender), _("Only the city that owns the tender publishes it."))
     form = PublishForm()
-    try:
-        services.publish(current_user, tender, _revision(form))
-    except services.Stale as error:
-        flash(_message(error), "warning")
-        return _show(tender, 409)
-    except Invalid as error:
+
+    def refused(error):
         flash(_("The tender cannot be published yet: %(missing)s", missing=_message(error)), "danger")
-        return _show(tender, 422)
-    flash(_("The tender is published: anyone can read it and download its PDF."), "success")
-    return redirect(url_for("tenders.show", tender_id=tender.id))
+        return {}
+    return _after(tender, lambda: services.publish(current_user, tender, _revision(form)),
+                  _("The tender is published: anyone can read it and download its PDF."), refused)
 
 
 @bp.route("/tenders/<int:tender_id>/cancel", methods=["POST"])
@@ -268,16 +281,8 @@ def cancel(tender_id):
     tender = services.get_for_view(current_user, tender_id)
     require(services.is_city_member(current_user, tender), _("Only the city that owns the tender cancels it."))
     form = CancelForm()
-    try:
-        services.cancel(current_user, tender, form.reason.data)
-    except services.Stale as error:
-        flash(_message(error), "warning")
-        return _show(tender, 409)
-    except Invalid as error:
-        apply_errors(form, error.errors)
-        return _show(tender, 422, cancel_form=form)
-    flash(_("The tender is cancelled; its page says why."), "success")
-    return redirect(url_for("tenders.show", tender_id=tender.id))
+    return _after(tender, lambda: services.cancel(current_user, tender, form.reason.data),
+                  _("The tender is cancelled; its page says why."), lambda error: {"cancel_form": form}, form)
 
 
 @bp.route("/tenders/<int:tender_id>/delete", methods=["GET", "POST"])
@@ -309,17 +314,9 @@ def ask(tender_id):
     require(services.is_verified_company_member(current_user), _("Only members of a verified company ask "
                                                                   "questions."))
     form = QuestionForm()
-    try:
-        services.ask(current_user, tender, form.text.data)
-    except services.Stale as error:
-        flash(_message(error), "warning")
-        return _show(tender, 409)
-    except Invalid as error:
-        apply_errors(form, error.errors)
-        return _show(tender, 422, question_form=form)
-    flash(_("Your question is sent. The city answers in public; nobody but your organisation learns who asked."),
-          "success")
-    return redirect(url_for("tenders.show", tender_id=tender.id) + "#questions")
+    return _after(tender, lambda: services.ask(current_user, tender, form.text.data),
+                  _("Your question is sent. The city answers in public; nobody but your organisation learns who "
+                    "asked."), lambda error: {"question_form": form}, form, "#questions")
 
 
 @bp.route("/tenders/<int:tender_id>/questions/<int:question_id>/answer", methods=["POST"])
@@ -329,13 +326,6 @@ def answer(tender_id, question_id):
     require(services.is_city_member(current_user, tender), _("Only the city that owns the tender answers."))
     question = services.get_question(tender, question_id)
     form = AnswerForm()
-    try:
-        services.answer(current_user, question, form.answer.data)
-    except services.Stale as error:
-        flash(_message(error), "warning")
-        return _show(tender, 409)
-    except Invalid as error:
-        apply_errors(form, error.errors)
-        return _show(tender, 422, failed_answer=(question.id, form))
-    flash(_("The answer is published; it goes into the clarifications annex of the next version."), "success")
-    return redirect(url_for("tenders.show", tender_id=tender.id) + f"#question-{question.id}")
+    return _after(tender, lambda: services.answer(current_user, question, form.answer.data),
+                  _("The answer is published; it goes into the clarifications annex of the next version."),
+                  lambda error: {"failed_answer": (question.id, form)}, form, f"#question-{question.id}")
