@@ -564,3 +564,27 @@ def test_a_korean_reader_gets_a_korean_tender_in_korean(app, client, login, setu
     assert "Submission deadline" not in page and "Award criteria" not in page
     listing = client.get("/tenders").get_data(as_text=True)
     assert "입찰 진행 중" in listing and "반지하 침수 조기경보 실증" in listing and ">입찰</a>" in listing
+
+
+def test_a_workspace_has_one_live_tender_and_a_cancelled_one_frees_it(app, client, login, setup):
+    from sqlalchemy.exc import IntegrityError
+    with app.test_request_context():
+        city, workspace = get(User, setup["city"]), get(Workspace, setup["workspace"])
+        first = tender_factories.draft(city, workspace)
+        # Two members building at once: the database refuses the second, whatever the service saw.
+        second = Tender(organisation=city.organisation, created_by=city, title="Again", workspace_id=workspace.id)
+        db.session.add(second)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        first = tender_factories.draft(city, get(Workspace, setup["workspace"]))
+        services.publish(city, first, first.revision)
+        services.cancel(city, first, "Rewritten from scratch.")
+        db.session.commit()
+    login(setup["city"])
+    hub = client.get(f"/workspaces/{setup['workspace']}").get_data(as_text=True)
+    assert f'href="/workspaces/{setup["workspace"]}/tender"' in hub
+    assert client.post(f"/workspaces/{setup['workspace']}/tender", data=FORM).status_code == 302
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Tender.status).where(
+            Tender.workspace_id == setup["workspace"]))) == ["cancelled", "draft"]
