@@ -105,10 +105,11 @@ def configure_blueprints(app):
     from .proposals.views import bp as proposals
     from .search.views import bp as search
     from .solutions.views import bp as solutions
+    from .tenders.views import bp as tenders
     from .workspaces.views import bp as workspaces
 
     for blueprint in (main, accounts, accounts_admin, organisations, organisations_admin,
-                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals, ocds, bids):
+                      solutions, challenges, search, alerts, mail_admin, workspaces, proposals, ocds, bids, tenders):
         app.register_blueprint(blueprint)
     configure_collaboration(app)
 
@@ -134,6 +135,7 @@ def configure_subscriptions(app):
     from .documents.notices import subscribe as documents_subscribe
     from .notifications.services import subscribe as notifications_subscribe
     from .proposals.notices import subscribe as proposals_subscribe
+    from .tenders.notices import subscribe as tenders_subscribe
     from .workspaces.services import subscribe as workspaces_subscribe  # its notices too
 
     alerts_subscribe(app)
@@ -144,6 +146,7 @@ def configure_subscriptions(app):
     discussions_subscribe(app)
     documents_subscribe(app)
     bids_subscribe(app)
+    tenders_subscribe(app)
 
 
 def configure_cli(app):

@@ -3,6 +3,7 @@ import base64
 import binascii
 import hashlib
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,10 +88,11 @@ def load(app, overrides=None):
         MAIL_RETRY_SECONDS=60,  # doubled after every failed attempt
         MAIL_CLAIM_MINUTES=15,  # a message "sending" longer than this was interrupted
         PAGE_SIZE=20,
-        PROXY_HOPS=whole_number("PORTAL_PROXY_HOPS", "0"),
-        # Open Contracting: the prefix of every tender's ocid (registered with the OCDS helpdesk for real
-        # data), and who publishes the release packages.
+        # The Open Contracting id of a tender is this prefix, a hyphen and the tender's number; register a
+        # prefix of your own with the Open Contracting Partnership before publishing open data.
         PORTAL_OCID_PREFIX=os.environ.get("PORTAL_OCID_PREFIX", "ocds-c0c1ty"),
+        PROXY_HOPS=whole_number("PORTAL_PROXY_HOPS", "0"),
+        # Who publishes the Open Contracting release packages.
         OCDS_PUBLISHER=os.environ.get("PORTAL_OCDS_PUBLISHER", "CoCity"),
         # Days between an award and the contract, in which losing bidders may challenge it.
         STANDSTILL_DAYS=whole_number("PORTAL_STANDSTILL_DAYS", "10"),
@@ -107,6 +109,9 @@ def load(app, overrides=None):
     if config["STANDSTILL_DAYS"] < 0:
         raise ConfigError(f"PORTAL_STANDSTILL_DAYS must be 0 or more, not {config['STANDSTILL_DAYS']}.")
     configure_base_url(app, overrides.get("BASE_URL") or os.environ.get("PORTAL_BASE_URL"))
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,80}", config["PORTAL_OCID_PREFIX"]):
+        raise ConfigError(f"PORTAL_OCID_PREFIX must be letters, digits and hyphens, such as ocds-213czf, "
+                          f"not {config['PORTAL_OCID_PREFIX']!r}.")
     if "SESSION_COOKIE_SECURE" not in overrides:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or config.get("TESTING"))
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -65,9 +65,18 @@ fit_answered = _signals.signal("fit-answered")
 # workspace=, decision= (an InvestmentDecision), changed= (False the first time it is recorded)
 investment_recorded = _signals.signal("investment-recorded")
 
-# Tenders. sender: the app; tender=, version= (the TenderVersion it published), actor=, extended= (whether the
-# amendment moved the submission deadline later)
+# Tenders. sender: the app; tender=, actor=
+# version= (a TenderVersion: number 1, the publication)
+tender_published = _signals.signal("tender-published")
+# version= (the amendment's), extended= (True when it came less than six days before the submission deadline,
+# which moved, with the opening, so that six days remain)
 tender_amended = _signals.signal("tender-amended")
+# question= (a company asked; who asked is for its own organisation only, never for listeners to pass on)
+question_asked = _signals.signal("question-asked")
+# question= (the city answered it; the answer is public now, the asker still anonymous)
+question_answered = _signals.signal("question-answered")
+# (tender.cancellation_reason says why)
+tender_cancelled = _signals.signal("tender-cancelled")
 
 # Sealed bids. sender: the app; bid=, actor=. Only the bidder's own members may hear of these before the
 # opening: a listener tells nobody else that a bid exists.

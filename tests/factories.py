@@ -157,13 +157,13 @@ def tender_version(tender, publisher, published_at=None, change_note=""):
     import secrets
 
     from portal.files.models import StoredFile
-    from portal.ocds.releases import snapshot_of
+    from portal.tenders import services as tender_services
     from portal.tenders.models import TenderVersion
     number = len(tender.versions) + 1
     stored = StoredFile(original_name=f"tender-v{number}.pdf", content_type="application/pdf", size=1000,
                         sha256=secrets.token_hex(32), storage_name=secrets.token_hex(16), uploaded_by=publisher)
-    version = TenderVersion(number=number, stored_file=stored, sha256=stored.sha256, snapshot=snapshot_of(tender),
-                            change_note=change_note, published_by=publisher,
+    version = TenderVersion(number=number, stored_file=stored, sha256=stored.sha256,
+                            snapshot=tender_services.snapshot(tender), change_note=change_note, published_by=publisher,
                             published_at=published_at or tender.publication_at)
     tender.versions.append(version)
     db.session.flush()

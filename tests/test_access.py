@@ -285,6 +285,63 @@ def scores_of(ref):
     return probe
 
 
+def _tender_times():
+    """A tender timeline as the form sends it, on the Seoul city's clock: questions for three weeks, tenders due a
+    month from now."""
+    from datetime import timedelta
+    today = date.today()
+    return tuple((name, f"{(today + timedelta(days=days)).isoformat()}T{hour}:00") for name, days, hour in (
+        ("publication_at", 1, "09"), ("clarification_deadline", 21, "17"), ("submission_deadline", 30, "12"),
+        ("opening_at", 30, "14")))
+
+
+TENDER_FORM = (("title", "Quiet buses"), ("language", "en"), ("description", "Electric buses."),
+               ("procedure", "open"), ("estimated_value", "900000"), ("currency", "EUR"),
+               ("technical_specification", "Quiet."), ("lot-1-title", "Buses"), ("lot-2-title", "Chargers"),
+               ("criterion-1-kind", "price"), ("criterion-1-name", "Price"), ("criterion-1-weight", "100"),
+               *_tender_times())
+
+
+def own_tenders_titled(title):
+    """A probe: how many tenders titled `title` the user's organisation has."""
+    def probe(_refs, user_id):
+        from portal.tenders.models import Tender
+        organisation_id = db.session.scalar(select(User.organisation_id).where(User.id == user_id))
+        return db.session.scalar(select(func.count(Tender.id)).where(
+            Tender.organisation_id == organisation_id, Tender.title == title))
+    return probe
+
+
+def tender_field(ref, name):
+    """A probe: the column `name` of the tender whose id is the reference `ref` (None once it is gone)."""
+    def probe(refs, _user):
+        from portal.tenders.models import Tender
+        return db.session.scalar(select(getattr(Tender, name)).where(Tender.id == refs[ref]))
+    return probe
+
+
+def tender_versions(ref):
+    def probe(refs, _user):
+        from portal.tenders.models import TenderVersion
+        return db.session.scalar(select(func.count(TenderVersion.id)).where(TenderVersion.tender_id == refs[ref]))
+    return probe
+
+
+def own_questions(text):
+    """A probe: how many questions with this text the user's organisation asked."""
+    def probe(_refs, user_id):
+        from portal.tenders.models import Question
+        organisation_id = db.session.scalar(select(User.organisation_id).where(User.id == user_id))
+        return db.session.scalar(select(func.count(Question.id)).where(
+            Question.organisation_id == organisation_id, Question.text == text))
+    return probe
+
+
+def question_answered(refs, _user):
+    from portal.tenders.models import Question
+    return db.session.scalar(select(Question.answered_at).where(Question.id == refs["question_id"])) is not None
+
+
 CASES = [
     Case("main.index", "GET", "/", same("200")),
     Case("main.dashboard", "GET", "/dashboard", "302 200 200 200 200 200 200"),
@@ -614,6 +671,50 @@ CASES = [
          (("lot_id", "{opened_lot_id}"), ("bid_id", "{opened_bid_id}"), ("value", "100000"),
           ("justification", "The only bid, and a sound one.")), to="/tenders/{opened_tender_id}/bids/award",
          effect=Effect(tender_status("opened_tender_id"), "awarded")),
+    # Tenders: {tender_id} is the city's, published, with the company's unanswered question {question_id};
+    # {draft_tender_id} its complete draft; {tender_workspace_id} a ready workspace of the city with the company
+    # and the consultancy as facilitator. Anyone reads what is published; a draft is its city's alone, and only
+    # the city builds, edits, publishes, amends, cancels and answers; verified companies ask.
+    Case("tenders.listing", "GET", "/tenders", same("200")),
+    Case("tenders.show", "GET", "/tenders/{tender_id}", same("200")),
+    Case("tenders.show", "GET", "/tenders/{draft_tender_id}", "404 404 404 200 404 404 404"),
+    Case("tenders.show", "GET", "/tenders/2147483647", same("404")),
+    Case("tenders.version_file", "GET", "/tenders/{tender_id}/versions/1.pdf", same("200")),
+    Case("tenders.version_file", "GET", "/tenders/{tender_id}/versions/9.pdf", same("404")),
+    Case("tenders.version_file", "GET", "/tenders/{draft_tender_id}/versions/1.pdf", same("404")),
+    Case("tenders.new", "GET", "/tenders/new", "302 403 403 200 200 403 403"),
+    Case("tenders.new", "POST", "/tenders/new", "302 403 403 422 422 403 403", (("title", ""),)),
+    Case("tenders.new", "POST", "/tenders/new", "302 403 403 302 302 403 403", TENDER_FORM, to="/tenders/*",
+         effect=Effect(own_tenders_titled("Quiet buses"), 1)),
+    Case("tenders.build", "GET", "/workspaces/{tender_workspace_id}/tender", "302 403 404 200 404 403 404"),
+    Case("tenders.build", "POST", "/workspaces/{tender_workspace_id}/tender", "302 403 404 302 404 403 404",
+         TENDER_FORM, to="/tenders/*", effect=Effect(own_tenders_titled("Quiet buses"), 1)),
+    Case("tenders.edit", "GET", "/tenders/{draft_tender_id}/edit", "302 404 404 200 404 404 404"),
+    Case("tenders.edit", "POST", "/tenders/{draft_tender_id}/edit", "302 404 404 302 404 404 404",
+         TENDER_FORM + (("revision", "1"),), to="/tenders/{draft_tender_id}",
+         effect=Effect(tender_field("draft_tender_id", "title"), "Quiet buses")),
+    Case("tenders.edit", "GET", "/tenders/{tender_id}/edit", "302 403 403 302 403 403 403", to="/tenders/{tender_id}"),
+    Case("tenders.publish", "POST", "/tenders/{draft_tender_id}/publish", "302 404 404 302 404 404 404",
+         (("revision", "1"),), to="/tenders/{draft_tender_id}",
+         effect=Effect(tender_field("draft_tender_id", "status"), "published")),
+    Case("tenders.amend", "GET", "/tenders/{tender_id}/amend", "302 403 403 200 403 403 403"),
+    Case("tenders.amend", "POST", "/tenders/{tender_id}/amend", "302 403 403 422 403 403 403", (("change_note", ""),)),
+    Case("tenders.amend", "POST", "/tenders/{tender_id}/amend", "302 403 403 302 403 403 403",
+         TENDER_FORM + (("revision", "2"), ("change_note", "New title.")), to="/tenders/{tender_id}",
+         effect=Effect(tender_versions("tender_id"), 2)),
+    Case("tenders.cancel", "POST", "/tenders/{tender_id}/cancel", "302 403 403 302 403 403 403",
+         (("reason", "The budget was withdrawn."),), to="/tenders/{tender_id}",
+         effect=Effect(tender_field("tender_id", "status"), "cancelled")),
+    Case("tenders.delete", "GET", "/tenders/{draft_tender_id}/delete", "302 404 404 200 404 404 404"),
+    Case("tenders.delete", "POST", "/tenders/{draft_tender_id}/delete", "302 404 404 302 404 404 404", to="/tenders",
+         effect=Effect(tender_field("draft_tender_id", "id"), None)),
+    Case("tenders.ask", "POST", "/tenders/{tender_id}/questions", "302 302 302 403 403 403 403",
+         (("text", "Both lots?"),), to="/tenders/{tender_id}", effect=Effect(own_questions("Both lots?"), 1)),
+    Case("tenders.ask", "POST", "/tenders/{draft_tender_id}/questions", "302 404 404 403 404 404 404",
+         (("text", "Both lots?"),)),
+    Case("tenders.answer", "POST", "/tenders/{tender_id}/questions/{question_id}/answer",
+         "302 403 403 302 403 403 403", (("answer", "Yes."),), to="/tenders/{tender_id}",
+         effect=Effect(question_answered, True)),
 ]
 
 
@@ -656,6 +757,7 @@ def build_references(app, world):
         collaboration_references(refs, world)
         attachment_references(refs, world)
         bid_references(refs, world)
+        tender_references(refs, world)
         sessions = {persona: account_services.start_session(db.session.get(User, world[persona]))
                     for persona in PERSONAS if persona != "anonymous"}
         db.session.commit()
@@ -735,6 +837,22 @@ def attachment_references(refs, world):
     for ref, proposal_ref in (("attachment_id", "proposal_id"), ("draft_attachment_id", "draft_proposal_id")):
         upload = FileStorage(stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), filename="budget.pdf")
         refs[ref] = proposal_services.attach(company, db.session.get(Proposal, refs[proposal_ref]), upload).id
+
+
+def tender_references(refs, world):
+    """The city's published tender with the company's question, its draft, and a ready workspace to build from."""
+    from portal.tenders import services as tender_services
+
+    from . import tender_factories
+
+    city, company = db.session.get(User, world["city"]), db.session.get(User, world["company"])
+    published = tender_factories.published(city)
+    refs["tender_id"], refs["draft_tender_id"] = published.id, tender_factories.draft(city).id
+    refs["question_id"] = tender_services.ask(company, published, "May a consortium bid?").id
+    organisations = [db.session.get(Organisation, world[name]) for name in ("city_org", "company_org",
+                                                                           "consultancy_org")]
+    refs["tender_workspace_id"] = tender_factories.ready_workspace(
+        organisations[0], city, [organisations[1]], facilitator=organisations[2]).id
 
 
 WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE|CREATE|DROP|ALTER)\b", re.IGNORECASE)

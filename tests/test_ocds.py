@@ -24,6 +24,7 @@ from portal.accounts.models import User
 from portal.bids.models import Bid
 from portal.extensions import db
 from portal.model_types import utcnow
+from portal.ocds.releases import iso
 from portal.organisations.models import Organisation
 from portal.tenders.models import Question, Tender
 
@@ -145,7 +146,7 @@ def tenders(app, world):
         made["draft"] = draft
         db.session.commit()
         return {name: {"id": item.id, "ocid": item.ocid, "title": item.title,
-                       "deadlines": [v.snapshot["submission_deadline"] for v in item.versions]}
+                       "deadlines": [iso(v.snapshot["submission_deadline"]) for v in item.versions]}
                 for name, item in made.items()}
 
 

@@ -17,7 +17,9 @@ from ..challenges.models import ChallengeConsultant
 from ..extensions import db
 from ..imports.services import load
 from ..organisations import services as organisations
+from .bids import seed_bids
 from .proposals import seed_proposals
+from .tenders import seed_tenders
 from .workspaces import seed_workspaces
 
 DATA_FILE = Path(__file__).parent / "data.json"
@@ -78,6 +80,7 @@ def seed(today=None):
     seed_proposals()
     db.session.flush()
     seed_workspaces(PASSWORD, today or date.today())
+    seed_bids(seed_tenders(today or date.today()), today or date.today())
     logins = [(role, email, PASSWORD) for role, email, *_ in LOGINS]
     return logins + [("pending", PENDING_LOGIN[1], PASSWORD)]
 

@@ -253,24 +253,56 @@ def store(upload, uploader):
     The upload is streamed into a temporary file beside its final place, checked, then renamed into place.
     """
     name = _upload_name(upload)
-    folder = upload_folder()
     storage_name = secrets.token_hex(16)
-    temporary = folder / f".{storage_name}.part"
+    temporary = upload_folder() / f".{storage_name}.part"
     try:
         with open(temporary, "xb") as out:
             reading, content_type = _read_checked(upload, name, out.write)
             out.flush()
             os.fsync(out.fileno())
-        final = folder / storage_name
-        os.replace(temporary, final)
+        _move_into_place(temporary, storage_name)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return _stored_file(name, content_type, reading.size, reading.digest.hexdigest(), storage_name, uploader)
+
+
+def store_bytes(data, name, content_type, uploader):
+    """Keep bytes the portal made itself (a rendered PDF) where uploads are kept, as a StoredFile added to the
+    session, not flushed: the record that holds it is flushed with it.
+
+    No check of the content: the portal knows what it wrote. `name` is what a download is called.
+    """
+    if not data:
+        raise ValueError("no bytes to store")
+    storage_name = secrets.token_hex(16)
+    temporary = upload_folder() / f".{storage_name}.part"
+    try:
+        with open(temporary, "xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        _move_into_place(temporary, storage_name)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return _stored_file(clean_name(name), content_type, len(data), hashlib.sha256(data).hexdigest(), storage_name,
+                        uploader, flush=False)
+
+
+def _move_into_place(temporary, storage_name):
+    """Rename a fully written temporary file to its final name; a rollback of this transaction removes it."""
+    final = temporary.parent / storage_name
+    os.replace(temporary, final)
     remove_on_rollback(final)
-    stored = StoredFile(original_name=name, content_type=content_type, size=reading.size,
-                        sha256=reading.digest.hexdigest(), storage_name=storage_name, uploaded_by=uploader)
+
+
+def _stored_file(name, content_type, size, sha256, storage_name, uploader, flush=True):
+    stored = StoredFile(original_name=name, content_type=content_type, size=size, sha256=sha256,
+                        storage_name=storage_name, uploaded_by=uploader)
     db.session.add(stored)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return stored
 
 

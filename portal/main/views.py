@@ -10,6 +10,7 @@ from ..i18n import viewer_zone
 from ..matching import services as matching
 from ..proposals import services as proposals
 from ..solutions import services as solutions
+from ..tenders import services as tenders
 from ..web import safe_next
 from ..workspaces import services as workspaces
 
@@ -48,6 +49,7 @@ def dashboard():
         solutions=solutions.of_organisation(current_user, organisation) if organisation else [],
         challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
         workspaces=workspaces.workspaces_of(current_user) if organisation else [],
+        tenders=tenders.of_organisation(current_user) if organisation and organisation.kind == "city" else [],
         title=_("Dashboard"),
     )
 

@@ -279,3 +279,43 @@ register(Kind(
     lambda params: _("Lot %(lot)d of “%(tender)s” is awarded to another bidder. Your bid's page shows your own "
                      "scores", lot=params["lot"], tender=params["tender"]),
 ))
+
+
+# ---------------------------------------------------------------- tenders
+
+def _deadline(params):
+    from datetime import datetime
+
+    from ..i18n import format_instant, zone_label
+    return f"{format_instant(datetime.fromisoformat(params['deadline']), params['zone'], 'medium')} " \
+           f"({zone_label(params['zone'])})"
+
+
+register(Kind(
+    "question_asked", _l("A company asks a question about your tender"),
+    _l("A question about your tender on CoCity"),
+    lambda params: _("A company asked a question about your tender “%(tender)s”; answer it in public before "
+                     "answers close", tender=params["tender"]),
+))
+register(Kind(
+    "question_answered", _l("The city answers your organisation's question about a tender"),
+    _l("Your question about a tender is answered on CoCity"),
+    lambda params: _("%(city)s answered your organisation’s question about “%(tender)s” in public",
+                     city=in_reader_language(params, "city"), tender=params["tender"]),
+))
+register(Kind(
+    "tender_published", _l("A tender is built from a workspace you were in"),
+    _l("A tender from your workspace is published on CoCity"),
+    lambda params: _("%(city)s published the tender “%(tender)s”; tenders are due by %(deadline)s",
+                     city=in_reader_language(params, "city"), tender=params["tender"], deadline=_deadline(params)),
+))
+register(Kind(
+    "tender_amended", _l("A tender from a workspace you were in is amended"),
+    _l("A tender from your workspace is amended on CoCity"),
+    lambda params: (_("%(city)s amended the tender “%(tender)s” (version %(number)d); the submission deadline "
+                      "moved to %(deadline)s", city=in_reader_language(params, "city"), tender=params["tender"],
+                      number=params["number"], deadline=_deadline(params))
+                    if params.get("extended") else
+                    _("%(city)s amended the tender “%(tender)s” (version %(number)d)",
+                      city=in_reader_language(params, "city"), tender=params["tender"], number=params["number"])),
+))

@@ -29,6 +29,7 @@ from ..model_types import utcnow
 from ..organisations.models import Organisation
 from ..tenders import models as tenders
 from ..tenders.models import Lot, Question, Tender
+from ..tenders.services import snapshot
 
 LOTS_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json"
 INSTANTS = ("publication_at", "clarification_deadline", "submission_deadline", "opening_at")
@@ -271,24 +272,9 @@ def award_of(tender, award):
 
 # ---------------------------------------------------------------- a version's fields
 
-def snapshot_of(tender):
-    """The tender's published fields in the layout a version's snapshot keeps them (instants in ISO 8601 UTC)."""
-    return {
-        "title": tender.title, "description": tender.description, "language": tender.language,
-        "procedure": tender.procedure, "procedure_terms": tender.procedure_terms,
-        "estimated_value": tender.estimated_value, "currency": tender.currency,
-        "eligibility_criteria": tender.eligibility_criteria,
-        **{name: iso(getattr(tender, name)) for name in INSTANTS},
-        "lots": [{"number": lot.number, "title": lot.title, "description": lot.description,
-                  "estimated_value": lot.estimated_value} for lot in tender.lots],
-        "criteria": [{"kind": criterion.kind, "name": criterion.name, "description": criterion.description,
-                      "weight": criterion.weight} for criterion in tender.criteria],
-    }
-
-
 def version_fields(tender, version):
     """What `version` published; a key its snapshot lacks (or a tender without a version) reads the tender."""
-    return {**snapshot_of(tender), **(version.snapshot if version is not None else {})}
+    return {**snapshot(tender), **(version.snapshot if version is not None else {})}
 
 
 # ---------------------------------------------------------------- small values

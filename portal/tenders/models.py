@@ -47,6 +47,9 @@ class Tender(Visible, db.Model):
     # Anyone may see a tender in these states.
     PUBLIC = (PUBLISHED, OPENED, AWARDED, CANCELLED)
 
+    # A draft is the city's alone: its estimated value and timeline must not reach anyone before the market.
+    admin_sees_all = False
+
     id = db.Column(db.Integer, primary_key=True)
     # The Open Contracting id: the configured prefix and this tender's number, set when it is created.
     ocid = db.Column(db.String(100), unique=True)
@@ -64,7 +67,8 @@ class Tender(Visible, db.Model):
     currency = db.Column(db.String(3), nullable=False, default="EUR")
     # Copied from the workspace when the tender is built, then the city's to edit: Markdown, sanitised on output.
     technical_specification = db.Column(db.Text, nullable=False, default="")
-    # The workspace's city system fit table as it stood when the tender was built: [{category, text, answers}].
+    # The workspace's city system fit table as it stood when the tender was built, without the companies' names:
+    # [{"category", "title", "text", "answers": {verdict: how many member companies gave it}}].
     fit_requirements = db.Column(db.JSON, nullable=False, default=list)
     eligibility_criteria = db.Column(db.Text, nullable=False, default="")
     selection_criteria = db.Column(db.Text, nullable=False, default="")
@@ -109,6 +113,10 @@ class Tender(Visible, db.Model):
                            "OR clarification_deadline < submission_deadline", name="clarification_before_submission"),
         db.CheckConstraint("submission_deadline IS NULL OR opening_at IS NULL "
                            "OR submission_deadline <= opening_at", name="opening_after_submission"),
+        # A workspace becomes one tender; once that one is cancelled the city may build another from it. The
+        # database holds the rule, so two members of the city building at once cannot both succeed.
+        db.Index("uq_tenders_live_workspace", "workspace_id", unique=True,
+                 sqlite_where=db.text("status != 'cancelled'"), postgresql_where=db.text("status != 'cancelled'")),
     )
 
     @classmethod
@@ -118,6 +126,20 @@ class Tender(Visible, db.Model):
     @property
     def current_version(self):
         return self.versions[-1] if self.versions else None
+
+    def phase(self, now):
+        """Where the tender stands at the instant `now`: draft; open (bids taken); sealed (the submission deadline
+        passed, the opening instant not yet); to-open (the opening instant passed, the city has not opened the
+        bids); opened; awarded; cancelled."""
+        if self.status != self.PUBLISHED:
+            return self.status
+        if now < self.submission_deadline:
+            return "open"
+        return "sealed" if now < self.opening_at else "to-open"
+
+    def questions_open(self, now):
+        """Whether companies may still ask: published, before the clarification deadline."""
+        return self.status == self.PUBLISHED and now < self.clarification_deadline
 
     def __repr__(self):
         return f"<Tender {self.id} {self.status}>"
@@ -184,6 +206,9 @@ class TenderVersion(db.Model):
     # the open-data releases describe each version as it was, not as the tender is now.
     snapshot = db.Column(db.JSON, nullable=False, default=dict)
     change_note = db.Column(db.String(NOTE_MAX), nullable=False, default="")
+    # An amendment that came less than six days before the submission deadline moved it (and the opening by the
+    # same time) so that six days remain: the deadline it moved, so the page can say so.
+    extended_from = db.Column(UTCDateTime)
     published_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     published_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..challenges import services as challenge_services
 from ..errors import Invalid
 from ..forms import apply_errors, options, validate_with
+from ..tenders import services as tenders
 from ..web import form_page, record_id
 from . import labels, services
 from .forms import (
@@ -121,6 +122,7 @@ def open_for(key):
 def show(workspace_id):
     workspace = services.get_for(current_user, workspace_id)
     return _hub("workspaces/show.html", workspace, "overview", missing=services.readiness(workspace),
+                tender_panel=tenders.workspace_panel(current_user, workspace),
                 gates=services.gate_history(workspace)[:3],
                 feed=services.activity_feed(workspace, services.FEED_ON_HUB),
                 milestones=services.milestones(workspace)[:5], actions=services.open_actions_of(workspace)[:5])
