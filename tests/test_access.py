@@ -630,7 +630,7 @@ CASES = [
     # scored; {due_tender_id} is past its opening instant, not opened. Before the opening a bid is its
     # bidder's alone: everyone else, the city and administrators included, gets a 404, as if it did not exist.
     Case("bids.new", "GET", "/tenders/{bid_tender_id}/bids/new", "302 302 200 403 403 403 403", to="/bids/{bid_id}"),
-    Case("bids.new", "GET", "/tenders/{draft_tender_id}/bids/new", "302 404 404 403 404 404 403"),
+    Case("bids.new", "GET", "/tenders/{draft_tender_id}/bids/new", "302 404 404 403 404 404 404"),
     Case("bids.new", "POST", "/tenders/{bid_tender_id}/bids/new", "302 409 302 403 403 403 403", BID_FORM,
          to="/bids/*/receipt", effect=Effect(own_bids_on("bid_tender_id"), 1, by=("other_company",))),
     Case("bids.show", "GET", "/bids/{bid_id}", "302 200 404 404 404 404 404"),

@@ -107,9 +107,12 @@ class WeasyPrintWarnings(logging.Handler):
 def weasyprint_warnings():
     handler = WeasyPrintWarnings()
     logger = logging.getLogger("weasyprint")
+    # Logging set up from a file elsewhere in the process (a library's, a tool's) may have disabled it.
+    was_disabled, logger.disabled = logger.disabled, False
     logger.addHandler(handler)
     yield handler.messages
     logger.removeHandler(handler)
+    logger.disabled = was_disabled
 
 
 def pdf_text(pdf, page=None):
