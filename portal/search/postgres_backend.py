@@ -12,6 +12,7 @@ with a BM25 weight computed when the record is written (its impact), and
 matching reads only the best rows of each term from an index ordered by
 impact, the "champion lists" of the information-retrieval textbooks.
 """
+import math
 from collections import Counter, defaultdict
 
 from sqlalchemy import Float, Text, bindparam, cast, delete, func, literal, literal_column, or_, select, text, union_all
@@ -107,6 +108,11 @@ def _unit_rows(units):
     """The units as arrays for SQL's unnest(), a row per term: its unit's number, boost and size."""
     rows = [(number, term, boost, len(terms)) for number, (terms, boost) in enumerate(units) for term in terms]
     return dict(zip(("units", "terms", "boosts", "sizes"), map(list, zip(*rows, strict=True)), strict=True))
+
+
+def _idf(total, documents):
+    """BM25's idf, as the Whoosh backend weighs a term that `documents` of `total` records hold."""
+    return math.log(total / (documents + 1)) + 1
 
 
 def _row(document):
@@ -230,17 +236,37 @@ class PostgresBackend(SearchBackend):
         units = _units(words)
         if not units:
             return []
-        rows = _unit_rows(units)
+        wanted = {term for terms, _boost in units for term in terms}
         with self.engine.connect() as connection:
+            # The counts of the units' terms, looked up once by key: both statements below weigh terms by
+            # them, and joining them there read the whole table of counts twice (a table that grows with
+            # every word the collection holds).
+            counts = dict(connection.execute(select(COUNTS.c.term, COUNTS.c.documents).where(
+                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", *wanted]))).all())
+            total = counts.pop("", 0)
+            if not counts or total <= 0:
+                return []
+            # Each unit is looked up by its rarest term that some record holds.
+            rarest = [min((counts[term], term) for term in terms if term in counts) + (boost,)
+                      for terms, boost in units if any(term in counts for term in terms)]
+            # Units that share their rarest term (a word and its translation, say) read its rows once.
+            weights = {}
+            for documents, term, boost in rarest:
+                weights[term] = weights.get(term, 0.0) + boost * _idf(total, documents)
             best = connection.execute(text(CANDIDATES_SQL), {
-                "kind": kind, **rows, "depth": CHAMPIONS, "limit": limit * RESCORED}).all()
+                "kind": kind, "terms": list(weights), "weights": list(weights.values()),
+                "depth": CHAMPIONS, "limit": limit * RESCORED}).all()
             if not best:
                 return []
             # As the Whoosh backend scores: a unit counts when the record holds all of its terms, each term
             # by its own weight; the query above judged each unit by its rarest term alone.
+            rows = _unit_rows(units)
+            boosts = rows.pop("boosts")
+            rows["weights"] = [boost * _idf(total, counts.get(term, 0)) for term, boost in zip(rows["terms"], boosts,
+                                                                                                 strict=True)]
             rescored = connection.execute(text(RESCORED_SQL), {
                 "kind": kind, **rows, "ids": [row.record_id for row in best]}).all()
-        found = [(record_id, key, score, {term.removeprefix(GRAM_PREFIX) for term in terms})
+        found = [(record_id, key, score, {term.removeprefix(GRAM_PREFIX) for term in terms.split(" ")})
                  for record_id, key, score, terms in rescored if score > 0]
         found.sort(key=lambda row: (-row[2], row[0]))
         return found[:limit]
@@ -320,58 +346,40 @@ class PostgresBackend(SearchBackend):
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets)
 
 
-# Each unit is looked up by the rarest of its terms that some record holds, in the counts (for idf)
-# and in the impact-ordered index (for the best CHAMPIONS rows): a unit of several words ("smart
-# grid") is held, near enough, by the records that hold its rarest word, and the common word's long
-# list is never read. Scoring every word of such units here read four times the rows, 190 ms p95 per
-# match at 10,000 solutions instead of 77; instead, candidates() scores the best RESCORED times as many
-# records as it returns exactly, from their own postings.
+# The best CHAMPIONS rows of each unit's rarest term (:terms) from the impact-ordered index, each weighing
+# its unit's boost times the term's idf (:weights): a unit of several words ("smart grid") is held, near
+# enough, by the records that hold its rarest word, and the common word's long list is never read. Scoring
+# every word of such units here read four times the rows, 190 ms p95 per match at 10,000 solutions instead
+# of 77; instead, candidates() scores the best RESCORED times as many records as it returns exactly, from
+# their own postings.
 CANDIDATES_SQL = """
-WITH wanted AS (
-    SELECT * FROM unnest(CAST(:units AS int[]), CAST(:terms AS text[]), CAST(:boosts AS float8[]))
-        AS wanted(unit, term, boost)
-), total AS (
-    SELECT coalesce(max(documents), 0) AS documents FROM search_term_counts WHERE kind = :kind AND term = ''
-), rarest AS (
-    SELECT DISTINCT ON (wanted.unit) wanted.unit, wanted.term, wanted.boost,
-           ln(total.documents::float8 / (counts.documents + 1)) + 1 AS idf
-    FROM wanted
-    JOIN search_term_counts AS counts ON counts.kind = :kind AND counts.term = wanted.term
-    CROSS JOIN total
-    ORDER BY wanted.unit, counts.documents, wanted.term
-)
-SELECT best.record_id, sum(rarest.boost * rarest.idf * best.impact) AS score
-FROM rarest CROSS JOIN LATERAL (
+SELECT best.record_id, sum(wanted.weight * best.impact) AS score
+FROM unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS wanted(term, weight)
+CROSS JOIN LATERAL (
     SELECT record_id, impact FROM search_postings
-    WHERE kind = :kind AND term = rarest.term ORDER BY impact DESC LIMIT :depth
+    WHERE kind = :kind AND term = wanted.term ORDER BY impact DESC LIMIT :depth
 ) AS best
 GROUP BY best.record_id ORDER BY score DESC, best.record_id LIMIT :limit
 """
 
 
 # The exact scores of some records (:ids) of one kind, with the terms of the units they hold whole: each
-# term weighs its unit's boost times its idf, as the Whoosh backend weighs it.
+# term weighs its unit's boost times its idf (:weights), as the Whoosh backend weighs it. Grouping by record
+# and unit finds the units held whole without sorting every posting (as a window over them did), and the
+# records' keys are joined once a record, not once a posting. Terms are words: a space parts them.
 RESCORED_SQL = """
 WITH wanted AS (
-    SELECT * FROM unnest(CAST(:units AS int[]), CAST(:terms AS text[]), CAST(:boosts AS float8[]),
-                         CAST(:sizes AS int[])) AS wanted(unit, term, boost, size)
-), total AS (
-    SELECT greatest(coalesce(max(documents), 0), 1) AS documents
-    FROM search_term_counts WHERE kind = :kind AND term = ''
-), weights AS (
-    SELECT wanted.unit, wanted.term, wanted.size,
-           wanted.boost * (ln(total.documents::float8 / (coalesce(counts.documents, 0) + 1)) + 1) AS weight
-    FROM wanted CROSS JOIN total
-    LEFT JOIN search_term_counts AS counts ON counts.kind = :kind AND counts.term = wanted.term
-), held AS (
-    SELECT postings.record_id, postings.term, weights.weight * postings.impact AS part, weights.size,
-           count(*) OVER (PARTITION BY postings.record_id, weights.unit) AS terms
-    FROM search_postings AS postings JOIN weights ON weights.term = postings.term
+    SELECT * FROM unnest(CAST(:units AS int[]), CAST(:terms AS text[]), CAST(:weights AS float8[]),
+                         CAST(:sizes AS int[])) AS wanted(unit, term, weight, size)
+), units AS (
+    SELECT postings.record_id, sum(wanted.weight * postings.impact) AS part,
+           string_agg(postings.term, ' ') AS terms
+    FROM search_postings AS postings JOIN wanted ON wanted.term = postings.term
     WHERE postings.kind = :kind AND postings.record_id = ANY(CAST(:ids AS int[]))
+    GROUP BY postings.record_id, wanted.unit HAVING count(*) = min(wanted.size)
+), scored AS (
+    SELECT record_id, sum(part) AS score, string_agg(terms, ' ') AS terms FROM units GROUP BY record_id
 )
-SELECT held.record_id, coalesce(min(documents.key), '') AS key, sum(held.part) AS score,
-       array_agg(DISTINCT held.term) AS terms
-FROM held LEFT JOIN search_documents AS documents ON documents.ref = CAST(:kind AS text) || ':' || held.record_id
-WHERE held.terms = held.size
-GROUP BY held.record_id
+SELECT scored.record_id, coalesce(documents.key, '') AS key, scored.score, scored.terms
+FROM scored LEFT JOIN search_documents AS documents ON documents.ref = CAST(:kind AS text) || ':' || scored.record_id
 """
