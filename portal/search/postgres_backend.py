@@ -110,6 +110,15 @@ def _unit_rows(units):
     return dict(zip(("units", "terms", "boosts", "sizes"), map(list, zip(*rows, strict=True)), strict=True))
 
 
+def _counts(connection, kind, terms):
+    """{term: how many public records of `kind` hold it} for those of `terms` that some record holds. The
+    terms go as one array: as a list of hundreds of parameters, the statement took longer to write, send
+    and parse than to run."""
+    return dict(connection.execute(text(
+        "SELECT term, documents FROM search_term_counts WHERE kind = :kind AND term = ANY(CAST(:terms AS text[]))"),
+        {"kind": kind, "terms": sorted(set(terms))}).all())
+
+
 def _idf(total, documents):
     """BM25's idf, as the Whoosh backend weighs a term that `documents` of `total` records hold."""
     return math.log(total / (documents + 1)) + 1
@@ -227,8 +236,7 @@ class PostgresBackend(SearchBackend):
     def document_frequencies(self, kind, terms):
         terms = list(terms)
         with self.engine.connect() as connection:
-            rows = dict(connection.execute(select(COUNTS.c.term, COUNTS.c.documents).where(
-                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", KOREAN_MARK, *terms]))).all())
+            rows = _counts(connection, kind, ["", KOREAN_MARK, *terms])
         totals = {"all": rows.get("", 0), "ko": rows.get(KOREAN_MARK, 0)}
         return totals, {term: rows.get(term, 0) for term in terms}
 
@@ -241,8 +249,7 @@ class PostgresBackend(SearchBackend):
             # The counts of the units' terms, looked up once by key: both statements below weigh terms by
             # them, and joining them there read the whole table of counts twice (a table that grows with
             # every word the collection holds).
-            counts = dict(connection.execute(select(COUNTS.c.term, COUNTS.c.documents).where(
-                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", *wanted]))).all())
+            counts = _counts(connection, kind, ["", *wanted])
             total = counts.pop("", 0)
             if not counts or total <= 0:
                 return []
