@@ -94,14 +94,15 @@ def baseline_rankings(data, judged):
 
 def portal_rankings(data_path, judged, backend):
     """`flask match` for each judged challenge, on a fresh database and index."""
-    from portal.challenges.services import get
-    from portal.imports.services import import_text
-    from portal.matching.services import solutions_for_challenge
-    from portal.search.services import rebuild_index
-
     with tempfile.TemporaryDirectory() as folder, database(folder, backend) as config:
         app = create_app({"TESTING": True, "INSTANCE_PATH": folder, "SECRET_KEY": "bench",
                           "SEARCH_BACKEND": backend, **config})
+        # After the app: importing a service builds its loading options, which need every model mapped.
+        from portal.challenges.services import get
+        from portal.imports.services import import_text
+        from portal.matching.services import solutions_for_challenge
+        from portal.search.services import rebuild_index
+
         with app.app_context():
             db.create_all()
             import_text(Path(data_path).read_text(encoding="utf-8"))

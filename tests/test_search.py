@@ -611,6 +611,52 @@ def test_snippets_start_at_a_word_and_say_their_language(client, app, world):
     assert korean.startswith('<span lang="ko">… ') and "주민들이 안전하게 <mark" in korean
 
 
+def test_snippets_cut_the_fragments_whoosh_s_highlighter_cuts():
+    """The snippet's own fragmenter jumps from match to match; it must cut exactly where Whoosh's context
+    fragmenter, walking every token, does: at the edges of the text, of the length limit, around matches
+    close together and far apart, and for Korean words, whose every form is a token of its own."""
+    import random
+
+    from whoosh.analysis import Token
+    from whoosh.highlight import ContextFragmenter, highlight
+
+    from portal.search import highlight as snippets_module
+
+    def tokens(text, **_options):
+        token = Token(chars=True)
+        for match in snippets_module.WORDS.finditer(text):
+            for term in snippets_module._terms_of(match.group()):
+                token.text, token.startchar, token.endchar = term, match.start(), match.end()
+                yield token
+
+    english = ("Flood sensors warn residents of semi-basement homes before water gets in; the district office "
+               "sends alerts to officials, and sensor data helps planners map flood risk street by street.")
+    korean = "집중호우 때 공무원에게 침수 상황을 즉시 알립니다. 반지하 주택 주민들이 안전하게 대피할 수 있어야 합니다."
+    words = (english + " " + korean).split()
+    rng = random.Random(8)
+    texts = [english, korean, english + "\n" + korean, "flood " * 80, "x" * 70 + " flood " + "y" * 70,
+             " ".join(rng.choice(words) for _ in range(400))]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 120))) for _ in range(150)]
+    queries = ["flood", "sensor", "침수", "공무원", "주민 대피", "flood water residents", "street", "nothing here"]
+    compared = 0
+    for text in texts:
+        for query in queries:
+            terms = frozenset(term for word in words_of_query(query) for term in word.index_terms())
+            expected = highlight(text, terms, tokens, ContextFragmenter(maxchars=snippets_module.OPENING_CHARS,
+                                                                        surround=snippets_module.SURROUND_CHARS),
+                                 snippets_module.formatter(), top=2)
+            if expected:
+                assert snippets_module.snippet(text, terms) == expected, (text, query)
+                compared += 1
+    assert compared > 500
+
+
+def words_of_query(text):
+    from portal.search.querying import plan
+
+    return plan(text).words
+
+
 def test_the_readiness_facet_counts_up_from_the_lowest_level(client, app, world):
     add_solutions(app, world, *({"title": f"Leak finder {trl}", "trl": trl} for trl in (8, 6, 7, 8, 9)))
     page = client.get("/search?q=leak").get_data(as_text=True)

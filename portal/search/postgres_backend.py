@@ -12,9 +12,10 @@ with a BM25 weight computed when the record is written (its impact), and
 matching reads only the best rows of each term from an index ordered by
 impact, the "champion lists" of the information-retrieval textbooks.
 """
+import math
 from collections import Counter, defaultdict
 
-from sqlalchemy import Float, bindparam, cast, delete, func, literal, literal_column, or_, select, text, union_all
+from sqlalchemy import Float, Text, bindparam, cast, delete, func, literal, literal_column, or_, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, insert
 
 from .analysis import gram_analyzer, text_analyzer
@@ -107,6 +108,20 @@ def _unit_rows(units):
     """The units as arrays for SQL's unnest(), a row per term: its unit's number, boost and size."""
     rows = [(number, term, boost, len(terms)) for number, (terms, boost) in enumerate(units) for term in terms]
     return dict(zip(("units", "terms", "boosts", "sizes"), map(list, zip(*rows, strict=True)), strict=True))
+
+
+def _counts(connection, kind, terms):
+    """{term: how many public records of `kind` hold it} for those of `terms` that some record holds. The
+    terms go as one array: as a list of hundreds of parameters, the statement took longer to write, send
+    and parse than to run."""
+    return dict(connection.execute(text(
+        "SELECT term, documents FROM search_term_counts WHERE kind = :kind AND term = ANY(CAST(:terms AS text[]))"),
+        {"kind": kind, "terms": sorted(set(terms))}).all())
+
+
+def _idf(total, documents):
+    """BM25's idf, as the Whoosh backend weighs a term that `documents` of `total` records hold."""
+    return math.log(total / (documents + 1)) + 1
 
 
 def _row(document):
@@ -221,8 +236,7 @@ class PostgresBackend(SearchBackend):
     def document_frequencies(self, kind, terms):
         terms = list(terms)
         with self.engine.connect() as connection:
-            rows = dict(connection.execute(select(COUNTS.c.term, COUNTS.c.documents).where(
-                COUNTS.c.kind == kind, COUNTS.c.term.in_(["", KOREAN_MARK, *terms]))).all())
+            rows = _counts(connection, kind, ["", KOREAN_MARK, *terms])
         totals = {"all": rows.get("", 0), "ko": rows.get(KOREAN_MARK, 0)}
         return totals, {term: rows.get(term, 0) for term in terms}
 
@@ -230,17 +244,36 @@ class PostgresBackend(SearchBackend):
         units = _units(words)
         if not units:
             return []
-        rows = _unit_rows(units)
+        wanted = {term for terms, _boost in units for term in terms}
         with self.engine.connect() as connection:
+            # The counts of the units' terms, looked up once by key: both statements below weigh terms by
+            # them, and joining them there read the whole table of counts twice (a table that grows with
+            # every word the collection holds).
+            counts = _counts(connection, kind, ["", *wanted])
+            total = counts.pop("", 0)
+            if not counts or total <= 0:
+                return []
+            # Each unit is looked up by its rarest term that some record holds.
+            rarest = [min((counts[term], term) for term in terms if term in counts) + (boost,)
+                      for terms, boost in units if any(term in counts for term in terms)]
+            # Units that share their rarest term (a word and its translation, say) read its rows once.
+            weights = {}
+            for documents, term, boost in rarest:
+                weights[term] = weights.get(term, 0.0) + boost * _idf(total, documents)
             best = connection.execute(text(CANDIDATES_SQL), {
-                "kind": kind, **rows, "depth": CHAMPIONS, "limit": limit * RESCORED}).all()
+                "kind": kind, "terms": list(weights), "weights": list(weights.values()),
+                "depth": CHAMPIONS, "limit": limit * RESCORED}).all()
             if not best:
                 return []
             # As the Whoosh backend scores: a unit counts when the record holds all of its terms, each term
             # by its own weight; the query above judged each unit by its rarest term alone.
+            rows = _unit_rows(units)
+            boosts = rows.pop("boosts")
+            rows["weights"] = [boost * _idf(total, counts.get(term, 0)) for term, boost in zip(rows["terms"], boosts,
+                                                                                                 strict=True)]
             rescored = connection.execute(text(RESCORED_SQL), {
                 "kind": kind, **rows, "ids": [row.record_id for row in best]}).all()
-        found = [(record_id, key, score, {term.removeprefix(GRAM_PREFIX) for term in terms})
+        found = [(record_id, key, score, {term.removeprefix(GRAM_PREFIX) for term in terms.split(" ")})
                  for record_id, key, score, terms in rescored if score > 0]
         found.sort(key=lambda row: (-row[2], row[0]))
         return found[:limit]
@@ -275,8 +308,8 @@ class PostgresBackend(SearchBackend):
             return results
 
     def _run(self, connection, planned, conditions, query, every_word):
-        """One statement ranks the matches once and returns the facet counts, the total and the page's
-        refs; a second fetches the page's text."""
+        """One statement ranks the matches once and returns the page's records with their text, the total
+        and the facet counts."""
         wanted = tsquery_literal(planned, every_word)
         where = list(conditions)
         if wanted is not None:
@@ -288,91 +321,72 @@ class PostgresBackend(SearchBackend):
         order = (matched.c.date.desc(), matched.c.ref) if by_date else (matched.c.rank.desc(), matched.c.ref)
         page = select(matched.c.ref, matched.c.rank, func.row_number().over(order_by=order).label("position")
                       ).order_by(*order).offset((query.page - 1) * query.per_page).limit(query.per_page).subquery()
-        no_rank = literal(None, Float)
-        branches = [select(literal("page"), page.c.ref, page.c.position, page.c.rank),
-                    select(literal(""), literal(""), func.count(), no_rank).select_from(matched)]
-        for name in FACETS:
-            if name in ("sectors", "countries"):
-                values = select(func.unnest(func.string_to_array(func.trim(matched.c[name], ","), ","))
-                                .label("value")).subquery()
-                branches.append(select(literal(name), values.c.value, func.count(), no_rank).group_by(values.c.value))
-            else:
-                branches.append(select(literal(name), matched.c[name], func.count(), no_rank)
-                                .group_by(matched.c[name]))
-        facets, total, ranked = {name: {} for name in FACETS}, 0, []
-        for facet, value, number, score in connection.execute(union_all(*branches)):
-            if facet == "page":
-                ranked.append((number, value, score))
-            elif facet == "":
-                total = number
-            elif value:
-                facets[facet][value] = number
-        ranked.sort()
-        texts = {row.ref: row for row in connection.execute(
-            select(TABLE.c.ref, TABLE.c.kind, TABLE.c.record_id, TABLE.c.key, TABLE.c.title, TABLE.c.body)
-            .where(TABLE.c.ref.in_([ref for _position, ref, _score in ranked])))}
+        no_text = literal(None, Text)
+        branches = [
+            select(page.c.position, page.c.rank, TABLE.c.ref, TABLE.c.kind, TABLE.c.record_id, TABLE.c.key,
+                   TABLE.c.title, TABLE.c.body).join_from(page, TABLE, TABLE.c.ref == page.c.ref),
+            select(literal(0), literal(None, Float), literal(""), no_text, func.count(), no_text, no_text,
+                   no_text).select_from(matched)]
+        # Every facet in one pass over the matches, each value as "facet:value" ("sectors:safety"): five
+        # groupings of their own, two of them unnesting lists, took twice as long.
+        values = (literal("kind:") + matched.c.kind + ",language:" + matched.c.language + ",trl:" + matched.c.trl
+                  + func.replace(matched.c.sectors, ",", ",sectors:")
+                  + func.replace(matched.c.countries, ",", ",countries:"))
+        value = func.unnest(func.string_to_array(values, ",")).table_valued("value").render_derived()
+        branches.append(select(literal(-1), literal(None, Float), value.c.value, no_text, func.count(), no_text,
+                               no_text, no_text).select_from(matched).join(value, literal(True))
+                        .group_by(value.c.value))
+        facets, total, hits = {name: {} for name in FACETS}, 0, []
         terms = {term for word in planned.words for term in word.index_terms()}
-        hits = []
-        for _position, ref, score in ranked:
-            row = texts[ref]
-            title, _newline, title_ko = row.title.partition("\n")
-            hits.append(Hit(kind=row.kind, id=row.record_id, key=row.key, title=title, title_ko=title_ko,
-                            score=0.0 if by_date else round(float(score), 4), snippet=snippet(row.body, terms)))
+        rows = connection.execute(union_all(*branches)).all()
+        for position, score, ref, kind, record_id, key, title, body in sorted(rows, key=lambda row: row[0]):
+            if position > 0:
+                title, _newline, title_ko = title.partition("\n")
+                hits.append(Hit(kind=kind, id=int(record_id), key=key, title=title, title_ko=title_ko,
+                                score=0.0 if by_date else round(float(score), 4), snippet=snippet(body, terms)))
+            elif position == 0:
+                total = record_id
+            else:
+                facet, _colon, value = ref.partition(":")
+                if value and facet in facets:
+                    facets[facet][value] = record_id
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets)
 
 
-# Each unit is looked up by the rarest of its terms that some record holds, in the counts (for idf)
-# and in the impact-ordered index (for the best CHAMPIONS rows): a unit of several words ("smart
-# grid") is held, near enough, by the records that hold its rarest word, and the common word's long
-# list is never read. Scoring every word of such units here read four times the rows, 190 ms p95 per
-# match at 10,000 solutions instead of 77; instead, candidates() scores the best RESCORED times as many
-# records as it returns exactly, from their own postings.
+# The best CHAMPIONS rows of each unit's rarest term (:terms) from the impact-ordered index, each weighing
+# its unit's boost times the term's idf (:weights): a unit of several words ("smart grid") is held, near
+# enough, by the records that hold its rarest word, and the common word's long list is never read. Scoring
+# every word of such units here read four times the rows, 190 ms p95 per match at 10,000 solutions instead
+# of 77; instead, candidates() scores the best RESCORED times as many records as it returns exactly, from
+# their own postings.
 CANDIDATES_SQL = """
-WITH wanted AS (
-    SELECT * FROM unnest(CAST(:units AS int[]), CAST(:terms AS text[]), CAST(:boosts AS float8[]))
-        AS wanted(unit, term, boost)
-), total AS (
-    SELECT coalesce(max(documents), 0) AS documents FROM search_term_counts WHERE kind = :kind AND term = ''
-), rarest AS (
-    SELECT DISTINCT ON (wanted.unit) wanted.unit, wanted.term, wanted.boost,
-           ln(total.documents::float8 / (counts.documents + 1)) + 1 AS idf
-    FROM wanted
-    JOIN search_term_counts AS counts ON counts.kind = :kind AND counts.term = wanted.term
-    CROSS JOIN total
-    ORDER BY wanted.unit, counts.documents, wanted.term
-)
-SELECT best.record_id, sum(rarest.boost * rarest.idf * best.impact) AS score
-FROM rarest CROSS JOIN LATERAL (
+SELECT best.record_id, sum(wanted.weight * best.impact) AS score
+FROM unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS wanted(term, weight)
+CROSS JOIN LATERAL (
     SELECT record_id, impact FROM search_postings
-    WHERE kind = :kind AND term = rarest.term ORDER BY impact DESC LIMIT :depth
+    WHERE kind = :kind AND term = wanted.term ORDER BY impact DESC LIMIT :depth
 ) AS best
 GROUP BY best.record_id ORDER BY score DESC, best.record_id LIMIT :limit
 """
 
 
 # The exact scores of some records (:ids) of one kind, with the terms of the units they hold whole: each
-# term weighs its unit's boost times its idf, as the Whoosh backend weighs it.
+# term weighs its unit's boost times its idf (:weights), as the Whoosh backend weighs it. Grouping by record
+# and unit finds the units held whole without sorting every posting (as a window over them did), and the
+# records' keys are joined once a record, not once a posting. Terms are words: a space parts them.
 RESCORED_SQL = """
 WITH wanted AS (
-    SELECT * FROM unnest(CAST(:units AS int[]), CAST(:terms AS text[]), CAST(:boosts AS float8[]),
-                         CAST(:sizes AS int[])) AS wanted(unit, term, boost, size)
-), total AS (
-    SELECT greatest(coalesce(max(documents), 0), 1) AS documents
-    FROM search_term_counts WHERE kind = :kind AND term = ''
-), weights AS (
-    SELECT wanted.unit, wanted.term, wanted.size,
-           wanted.boost * (ln(total.documents::float8 / (coalesce(counts.documents, 0) + 1)) + 1) AS weight
-    FROM wanted CROSS JOIN total
-    LEFT JOIN search_term_counts AS counts ON counts.kind = :kind AND counts.term = wanted.term
-), held AS (
-    SELECT postings.record_id, postings.term, weights.weight * postings.impact AS part, weights.size,
-           count(*) OVER (PARTITION BY postings.record_id, weights.unit) AS terms
-    FROM search_postings AS postings JOIN weights ON weights.term = postings.term
+    SELECT * FROM unnest(CAST(:units AS int[]), CAST(:terms AS text[]), CAST(:weights AS float8[]),
+                         CAST(:sizes AS int[])) AS wanted(unit, term, weight, size)
+), units AS (
+    SELECT postings.record_id, sum(wanted.weight * postings.impact) AS part,
+           string_agg(postings.term, ' ') AS terms
+    FROM search_postings AS postings JOIN wanted ON wanted.term = postings.term
     WHERE postings.kind = :kind AND postings.record_id = ANY(CAST(:ids AS int[]))
+    GROUP BY postings.record_id, wanted.unit HAVING count(*) = min(wanted.size)
+), scored AS (
+    SELECT record_id, sum(part) AS score, string_agg(terms, ' ') AS terms FROM units GROUP BY record_id
 )
-SELECT held.record_id, coalesce(min(documents.key), '') AS key, sum(held.part) AS score,
-       array_agg(DISTINCT held.term) AS terms
-FROM held LEFT JOIN search_documents AS documents ON documents.ref = CAST(:kind AS text) || ':' || held.record_id
-WHERE held.terms = held.size
-GROUP BY held.record_id
+SELECT scored.record_id, coalesce(documents.key, '') AS key, scored.score, scored.terms
+FROM scored LEFT JOIN search_documents AS documents ON documents.ref = CAST(:kind AS text) || ':' || scored.record_id
 """

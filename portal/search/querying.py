@@ -7,6 +7,7 @@ Hangul grams for compounds), and glossary terms of one or more words bring
 their translations along.
 """
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .analysis import HANGUL, WORDS, display_korean, gram_analyzer, terms, text_analyzer
 from .backend import MAX_QUERY_CHARS, MAX_QUERY_TERMS
@@ -81,7 +82,7 @@ def words_of(text, glossary=True):
     text = text or ""
     analysed, places = [], []  # (raw word, its index terms); where each raw word is in the text
     for match in WORDS.finditer(text):
-        found = terms(_TEXT, match.group())
+        found = _text_terms(match.group())
         if found:
             analysed.append((match.group(), found))
             places.append(match.span())
@@ -98,9 +99,21 @@ def words_of(text, glossary=True):
             continue
         seen.add(key)
         alternatives = [[term] for term in chunk[0][1]] if span == 1 else [list(key)]
-        words.append(Word(text=raw_text, key=key, alternatives=alternatives, grams=terms(_GRAMS, raw_text),
+        words.append(Word(text=raw_text, key=key, alternatives=alternatives, grams=list(_gram_terms(raw_text)),
                           translations=[list(other) for other in table.get(glossary_key, [])[:MAX_TRANSLATIONS]]))
     return words
+
+
+# A word's terms never depend on its neighbours, and a challenge's text repeats its words: each is analysed
+# once per process (analysing them was a third of the time finding a challenge's key words took).
+@lru_cache(maxsize=65536)
+def _text_terms(word):
+    return tuple(terms(_TEXT, word))
+
+
+@lru_cache(maxsize=65536)
+def _gram_terms(text):
+    return tuple(terms(_GRAMS, text))
 
 
 def _longest_glossary_span(analysed, position, table):

@@ -14,8 +14,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 B, K1 = BM25F().B, BM25F().K1
@@ -95,12 +96,52 @@ class SegmentCache:
     def postings(self, reader, field, text):
         """One term's postings in one segment, deleted documents included (queries drop them)."""
         def load():
-            if (field, text) not in reader:
+            matcher = _matcher(reader, field, text)
+            if matcher is None:
                 return EMPTY
-            docs, weights = read_postings(reader.postings(field, text))
+            docs, weights = read_postings(matcher)
             return Postings(docs, weights.astype(np.float16))
 
         return self._get((reader.segment().segment_id(), field, text), load)
+
+
+class SegmentPostings:
+    """One segment's postings as one query reads them: a term asked for again within the query (a
+    challenge's key words share many) is answered from here, without the shared cache's lock and
+    bookkeeping, which cost more than the lookups themselves (about 1,500 of them a match)."""
+
+    def __init__(self, reader, cache=None):
+        self.reader, self.cache, self.found = reader, cache or CACHE, {}
+
+    def __call__(self, field, text):
+        found = self.found.get((field, text))
+        if found is None:
+            found = self.found[field, text] = self.cache.postings(self.reader, field, text)
+        return found
+
+    def holding(self, field, text):
+        """A mask of the segment's documents holding `text` in `field`."""
+        mask = np.zeros(self.reader.doc_count_all(), bool)
+        mask[self(field, text).docs] = True
+        return mask
+
+
+def _matcher(reader, field, text):
+    """A matcher over the term's postings, deleted documents included; None when no document holds it.
+
+    A segment of Whoosh's own codec is asked for the term once: asking whether it is there and then for
+    its postings looked it up twice and wrapped it in a filter of deleted documents that read_postings
+    unwraps again, most of the 150 us a term first read took (a challenge's key words are hundreds)."""
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(terms, W3TermsReader):
+        return reader.postings(field, text) if (field, text) in reader else None
+    field_type = reader.schema[field]
+    term = field_type.to_bytes(text)
+    try:
+        info = terms.term_info(field, term)
+    except TermNotFound:
+        return None
+    return terms._codec.postings_reader(terms._postfile, info, field_type.format, term=(field, term))
 
 
 def read_postings(matcher):
@@ -152,6 +193,7 @@ class Segment:
     allowed: np.ndarray  # documents the viewer may see and the filters let through
     scores: np.ndarray
     presence: list  # per word, the documents holding it
+    postings: SegmentPostings = None
 
     def matching(self, every_word):
         """Allowed documents holding every word (or any word); all allowed ones when there are no words."""
@@ -181,16 +223,17 @@ def score(searcher, words, restrict):
         count = reader.doc_count_all()
         allowed = restrict(reader)
         drop_deleted(reader, allowed)
+        postings_of = SegmentPostings(reader)
         scores = np.zeros(count, np.float32)
         norms = {}  # per field: K1 times each document's length normalisation
         presence = []
         for units in words:
             holds = np.zeros(count, bool)
             for terms, unit_fields, boost in units:
-                whole = _holding_all(reader, terms, unit_fields) if len(terms) > 1 else None  # a mask
+                whole = _holding_all(postings_of, terms, unit_fields) if len(terms) > 1 else None  # a mask
                 for term in terms:
                     for field in unit_fields:
-                        postings = CACHE.postings(reader, field, term)
+                        postings = postings_of(field, term)
                         if not postings.size:
                             continue
                         if (field, term) not in idf:
@@ -208,7 +251,7 @@ def score(searcher, words, restrict):
                 if whole is not None:
                     holds |= whole
             presence.append(holds)
-        segments.append(Segment(reader, offset, allowed, scores, presence))
+        segments.append(Segment(reader, offset, allowed, scores, presence, postings_of))
     return segments
 
 
@@ -218,12 +261,12 @@ def drop_deleted(reader, mask):
         mask[list(reader.segment().deleted_docs())] = False
 
 
-def _holding_all(reader, terms, fields):
+def _holding_all(postings_of, terms, fields):
     """A mask of the segment's documents that hold every one of `terms` in any of `fields` (a mask is
     linear in the segment's size, where merging sorted lists would sort)."""
-    holding = np.ones(reader.doc_count_all(), bool)
+    holding = np.ones(postings_of.reader.doc_count_all(), bool)
     for term in terms:
-        holding &= np.logical_or.reduce([any_of(reader, field, [term]) for field in fields])
+        holding &= np.logical_or.reduce([postings_of.holding(field, term) for field in fields])
     return holding
 
 
@@ -265,11 +308,21 @@ def matched_terms(segments, docnums, origin, words):
         segment = segments[number]
         positions = np.flatnonzero(origin == number)
         docs = docnums[positions] - segment.offset
+        holding = {}  # (term, fields): which of the documents hold the term in one of the fields
+
+        def holds(term, fields, segment=segment, docs=docs, holding=holding):
+            found = holding.get((term, fields))
+            if found is None:
+                found = holding[term, fields] = np.logical_or.reduce(
+                    [_contains(segment.postings(field, term).docs, docs) for field in fields])
+            return found
+
         for units in words:
             for terms, fields, _boost in units:
-                held = [np.logical_or.reduce([_contains(CACHE.postings(segment.reader, field, term).docs, docs)
-                                              for field in fields]) for term in terms]
-                for position in positions[np.flatnonzero(np.logical_and.reduce(held))]:
+                held = holds(terms[0], fields)
+                for term in terms[1:]:
+                    held = held & holds(term, fields)
+                for position in positions[np.flatnonzero(held)]:
                     matched[position].update(terms)
     return matched
 
