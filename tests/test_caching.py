@@ -131,3 +131,19 @@ def test_a_solution_and_a_challenge_page_are_read_in_one_query(app, client, worl
         challenge_page = client.get(f"/challenges/{challenge_key}").get_data(as_text=True)
     assert len(statements.selects) == 1, statements.selects
     assert "Mobility" in challenge_page and "Water and waste" in challenge_page
+
+
+def test_a_signed_in_company_s_dashboard_does_not_read_organisations_sectors(app, client, world, login):
+    """Organisations come with nearly every row and with the signed-in user; their sectors only with their page."""
+    with app.app_context():
+        company = db.session.get(Organisation, world["company_org"])
+        company.sectors = ["energy", "mobility"]
+        factories.solution(company)
+        db.session.commit()
+        key = company.key
+    login(world["company"])
+    client.get("/dashboard")
+    with Statements(app) as statements:
+        assert client.get("/dashboard").status_code == 200
+    assert not [statement for statement in statements.selects if "organisation_sectors" in statement]
+    assert "Energy" in client.get(f"/organisations/{key}").get_data(as_text=True)

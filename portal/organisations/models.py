@@ -35,8 +35,10 @@ class Organisation(Visible, HasSectors, db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
+    # Loaded when asked for: an organisation comes along with nearly every record and signed-in user, and
+    # only its own page and its search document show its sectors.
     _sector_rows = db.relationship(
-        "OrganisationSector", cascade="all, delete-orphan", lazy="selectin",
+        "OrganisationSector", cascade="all, delete-orphan", lazy="select",
         order_by="OrganisationSector.sector",
     )
     sector_list = association_proxy(
