@@ -253,17 +253,7 @@ def store(upload, uploader):
     The upload is streamed into a temporary file beside its final place, checked, then renamed into place.
     """
     name = _upload_name(upload)
-    storage_name = secrets.token_hex(16)
-    temporary = upload_folder() / f".{storage_name}.part"
-    try:
-        with open(temporary, "xb") as out:
-            reading, content_type = _read_checked(upload, name, out.write)
-            out.flush()
-            os.fsync(out.fileno())
-        _move_into_place(temporary, storage_name)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    storage_name, (reading, content_type) = _written(lambda out: _read_checked(upload, name, out.write))
     return _stored_file(name, content_type, reading.size, reading.digest.hexdigest(), storage_name, uploader)
 
 
@@ -275,26 +265,29 @@ def store_bytes(data, name, content_type, uploader):
     """
     if not data:
         raise ValueError("no bytes to store")
-    storage_name = secrets.token_hex(16)
-    temporary = upload_folder() / f".{storage_name}.part"
-    try:
-        with open(temporary, "xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        _move_into_place(temporary, storage_name)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    storage_name, _written_size = _written(lambda out: out.write(data))
     return _stored_file(clean_name(name), content_type, len(data), hashlib.sha256(data).hexdigest(), storage_name,
                         uploader, flush=False)
 
 
-def _move_into_place(temporary, storage_name):
-    """Rename a fully written temporary file to its final name; a rollback of this transaction removes it."""
-    final = temporary.parent / storage_name
-    os.replace(temporary, final)
+def _written(write):
+    """A new file under a random name where uploads are kept: `write(out)` fills a temporary file beside it,
+    which is synced and then renamed into place (and removed if this transaction rolls back).
+    Returns the storage name and what `write` returned."""
+    storage_name = secrets.token_hex(16)
+    temporary = upload_folder() / f".{storage_name}.part"
+    try:
+        with open(temporary, "xb") as out:
+            result = write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        final = temporary.parent / storage_name
+        os.replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     remove_on_rollback(final)
+    return storage_name, result
 
 
 def _stored_file(name, content_type, size, sha256, storage_name, uploader, flush=True):
