@@ -303,6 +303,7 @@ def test_the_city_opens_after_the_opening_instant_only(app, client, world, tende
     # The city sees that the bid exists now, but not what it says before an evaluator's declaration.
     page = client.get(f"/bids/{bid_id}")
     assert page.status_code == 200 and "We do it well" not in page.get_data(as_text=True)
+    assert f'href="/tenders/{tender_id}/bids">All bids and the ranking' in page.get_data(as_text=True)  # the way back
 
 
 def test_an_evaluator_sees_and_scores_nothing_before_declaring(app, client, world, tender_id):
