@@ -272,6 +272,7 @@ def test_a_city_tenders_two_companies_bid_and_the_city_awards_in_the_open(app, l
 
     # 12. The public reads the award and the end of the standstill period.
     visitor.goto(tender_url)
+    assert visitor.locator("#bid-panel-heading").inner_text() == "Award"
     award = visitor.locator("#bids").inner_text()
     standstill_end = (utcnow() + timedelta(days=app.config["STANDSTILL_DAYS"])).astimezone(COPENHAGEN).date()
     assert "Haneul Sensing" in award and "DKK\xa03,600,000" in award, award
