@@ -406,6 +406,7 @@ def test_the_ranking_page_shows_the_totals_and_flags(app, client, world, evaluat
     page = client.get(f"/tenders/{evaluated['tender']}/bids").get_data(as_text=True)
     assert page.index("Delta Robotics") < page.index("Beta Robotics") < page.index("Alpha Sensing")
     assert "74.0" in page and "72.0" in page and "67.0" in page and "disagree" in page
+    assert "Average score per criterion (weight)" in page  # the criterion columns are scores, not prices
 
 
 def test_awarding_every_lot_publishes_the_award_and_tells_each_bidder(app, client, world, evaluated, outbox):
