@@ -153,6 +153,9 @@ def test_the_server_clock_decides_the_deadline(app, client, world):
         with pytest.raises(bids.Stale):
             bids.submit(user(world, "company"), late, late.lots[0].id, bid_data(late))
     log_in(app, client, world["company"])
+    page = client.get(f"/tenders/{late_id}/bids/new").get_data(as_text=True)
+    assert "This tender does not take bids now" in page and "Submit the bid" not in page  # no form to fill in vain
+    assert f'href="/tenders/{late_id}">Back to the tender' in page
     response = client.post(f"/tenders/{late_id}/bids/new", data=form_data(db_tender(app, late_id)))
     assert response.status_code == 409
     assert "The submission deadline has passed" in response.get_data(as_text=True)
