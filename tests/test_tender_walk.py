@@ -37,7 +37,7 @@ from portal.tenders.models import Tender
 from . import factories, tender_factories
 from .conftest import CHALLENGE, CITY, DELTA, HANEUL, NORDBRO, NORDVAND, TODAY
 from .test_bids import past_opening
-from .test_browser import CHROMIUM, DESKTOP, shoot
+from .test_browser import CHROMIUM, DESKTOP, PHONE, shoot
 from .test_ocds import HAS_SCHEMAS, schema_errors
 from .walking import Walk, at_phone_width, click
 
@@ -279,6 +279,14 @@ def test_a_city_tenders_two_companies_bid_and_the_city_awards_in_the_open(app, l
     assert f"Standstill period ends\n{format_date(standstill_end, 'medium', locale='en')}" in award, award
     shoot(visitor, "walk-tender-15-public-award-desktop")
     at_phone_width(visitor, "tender-15-public-award")
+    # On a phone the listing of closed tenders shows each one's status without scrolling sideways.
+    visitor.set_viewport_size(PHONE)
+    visitor.goto(f"{live}/tenders?phase=closed")
+    row = visitor.locator("table.tender-list tbody tr", has_text=TITLE)
+    assert row.locator("td:first-child .badge").inner_text() == "Awarded"  # above the title: no column to scroll to
+    assert visitor.locator(".table-responsive").evaluate("table => table.scrollWidth <= table.clientWidth")
+    shoot(visitor, "walk-tender-15-closed-tenders-phone")
+    visitor.set_viewport_size(DESKTOP)
 
     # 13. Each bidder hears how it went; the losing bidder reads its own scores on its bid's page.
     walk.notified(haneul, ko("Lot %(lot)d of “%(tender)s” is awarded to your company's bid", lot=1, tender=TITLE),
