@@ -37,14 +37,11 @@ from portal.tenders.models import Tender
 from . import factories, tender_factories
 from .conftest import CHALLENGE, CITY, DELTA, HANEUL, NORDBRO, NORDVAND, TODAY
 from .test_bids import past_opening
-from .test_browser import CHROMIUM, DESKTOP, PHONE, shoot
+from .test_browser import DESKTOP, PHONE, shoot
 from .test_ocds import HAS_SCHEMAS, schema_errors
-from .walking import Walk, at_phone_width, click
+from .walking import WALK_MARKS, Walk, at_phone_width, click
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = WALK_MARKS
 
 EVALUATOR = "anders@kk.example"
 TITLE = "Flood warning sensors for low-lying streets"

@@ -13,16 +13,12 @@ notification on their Notifications page and in their mail, with a link to the s
 Only the organisations, their people, one published solution and the open challenge are made directly; the
 rest is forms, buttons and links. Screenshots of each step land in test-artifacts/screenshots/walk-*.png.
 """
-import pytest
 
 from .conftest import CHALLENGE, CITY, DELTA, HANEUL, NORDBRO, NORDVAND, TODAY
-from .test_browser import CHROMIUM, shoot
-from .walking import Walk, at_phone_width, click
+from .test_browser import shoot
+from .walking import WALK_MARKS, Walk, at_phone_width, click
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = WALK_MARKS
 
 PROPOSAL = "Street sensors that warn before the water rises"
 OTHER_PROPOSAL = "Pump trucks on call"

@@ -1,15 +1,21 @@
 """What the walks through the browser share: a Walk (logging people in, reading the interface in Korean, finding
 a notification and its mail), and clicking through to a page. Their cast is the `people` fixture in conftest.py.
 """
+import pytest
 from flask_babel import force_locale, gettext
 
 from portal.notifications.kinds import KINDS
 
 from . import factories
 from .conftest import read_outbox
-from .test_browser import DESKTOP, PHONE, shoot
+from .test_browser import CHROMIUM, DESKTOP, PHONE, shoot
 
 BASE_URL = "http://localhost"  # the tests' PORTAL_BASE_URL: links in mail start with it
+# A walk's module marks: `pytestmark = WALK_MARKS`.
+WALK_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
+]
 
 
 class Walk:
