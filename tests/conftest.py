@@ -5,6 +5,7 @@ import email.policy
 import os
 import shutil
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,43 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+# ---------------------------------------------------------------- the walks' cast
+
+TODAY = date.today()
+CITY, HANEUL, NORDVAND, DELTA, NORDBRO = (
+    "signe@kk.example", "jiwoo@haneul.example", "mads@nordvand.example", "elsa@deltapumps.example",
+    "karin@nordbro.example")
+CHALLENGE = "Flood warnings for low-lying streets"
+
+
+@pytest.fixture
+def people(app):
+    """Copenhagen with its flood challenge; Haneul Sensing (a Korean company whose engineer uses the Korean
+    interface, with a published solution), Nordvand Operations, Delta Pumps and Nordbro Advisory, one person each."""
+    with app.test_request_context():
+        city = factories.organisation("city", name="City of Copenhagen", country="DK", timezone="Europe/Copenhagen",
+                                      sectors=["environment"])
+        haneul = factories.organisation("company", name="Haneul Sensing", name_ko="하늘센싱", country="KR",
+                                        sectors=["environment", "ai-data"])
+        nordvand = factories.organisation("company", name="Nordvand Operations", country="DK",
+                                          sectors=["water-waste"])
+        delta = factories.organisation("company", name="Delta Pumps", country="SE", sectors=["water-waste"])
+        nordbro = factories.organisation("consultancy", name="Nordbro Advisory", country="DK")
+        factories.user(city, email=CITY, name="Signe Berg")
+        factories.user(haneul, email=HANEUL, name="Park Ji-woo", locale="ko")
+        factories.user(nordvand, email=NORDVAND, name="Mads Holm")
+        factories.user(delta, email=DELTA, name="Elsa Lind")
+        factories.user(nordbro, email=NORDBRO, name="Karin Dahl")
+        factories.solution(haneul, title="Street-level flood sensors",
+                           summary="Water level sensors in manholes warn residents before low-lying streets flood.",
+                           description="Radar sensors in manholes measure rising water and send warnings.",
+                           sectors=["environment", "safety"], countries=["KR", "DK"], tags=["flood", "sensors"])
+        factories.challenge(city, title=CHALLENGE, summary="Warn residents before cloudbursts flood their streets.",
+                            problem="Cloudbursts flood basements and low-lying streets within minutes, and "
+                                    "residents get no warning.",
+                            outcomes="Residents of low-lying streets are warned ten minutes before the water rises.",
+                            sectors=["environment", "safety"], currency="DKK", budget_min=1_000_000,
+                            budget_max=5_000_000, closes=TODAY + timedelta(days=40))
+        db.session.commit()

@@ -45,24 +45,27 @@ def published(city_user, now=None, **fields):
 
 
 def ready_workspace(city_org, city_user, companies, procurement_model="pre-commercial", amount=750000,
-                    facilitator=None):
-    """A workspace at ready-to-tender: an agreed requirement document, a fit item every company answered, and an
-    investment decision."""
-    challenge = factories.challenge(city_org, title="Flood warnings for alleys")
+                    facilitator=None, challenge=None, currency="KRW", requirements="# Must\n\nWarn within 30 s.",
+                    fit_items=(("data-standard", "KS X 6101 water levels", "Levels every minute."),)):
+    """A workspace at ready-to-tender (for `challenge`, or a new one): an agreed requirement document saying
+    `requirements`, fit items (category, title, text) every company answered, and an investment decision of
+    `amount` in `currency`."""
+    challenge = challenge or factories.challenge(city_org, title="Flood warnings for alleys")
     workspace = factories.workspace(challenge, companies, facilitator, stage=READY)
     document = documents.create(city_user, workspace, {"title": "Requirements", "body": "# Must\n\nWarn in 60 s."})
-    documents.save(city_user, document, {"title": "Requirements", "body": "# Must\n\nWarn within 30 s.", "base": 1})
+    documents.save(city_user, document, {"title": "Requirements", "body": requirements, "base": 1})
     documents.agree(city_user, document, 2)
-    item = FitItem(workspace_id=workspace.id, category="data-standard", title="KS X 6101 water levels",
-                   description="Levels every minute.", created_by_id=city_user.id)
-    db.session.add(item)
-    db.session.flush()
-    for number, company in enumerate(companies):
-        db.session.add(FitAnswer(workspace_id=workspace.id, item_id=item.id, organisation_id=company.id,
-                                 verdict="fits" if number == 0 else "needs-work", how=f"{company.name}'s adapter",
-                                 answered_by_id=city_user.id))
+    for category, title, text in fit_items:
+        item = FitItem(workspace_id=workspace.id, category=category, title=title, description=text,
+                       created_by_id=city_user.id)
+        db.session.add(item)
+        db.session.flush()
+        for number, company in enumerate(companies):
+            db.session.add(FitAnswer(workspace_id=workspace.id, item_id=item.id, organisation_id=company.id,
+                                     verdict="fits" if number == 0 else "needs-work",
+                                     how=f"{company.name}'s adapter", answered_by_id=city_user.id))
     db.session.add(InvestmentDecision(
-        workspace_id=workspace.id, budget_line="Flood pilots", amount=amount, currency="KRW",
+        workspace_id=workspace.id, budget_line="Flood pilots", amount=amount, currency=currency,
         funding_source="City budget", procurement_model=procurement_model, approved_by_name="A. Park",
         approved_by_role="Mayor", approved_on=utcnow().date(), recorded_by_id=city_user.id))
     db.session.flush()

@@ -153,6 +153,9 @@ def test_the_server_clock_decides_the_deadline(app, client, world):
         with pytest.raises(bids.Stale):
             bids.submit(user(world, "company"), late, late.lots[0].id, bid_data(late))
     log_in(app, client, world["company"])
+    page = client.get(f"/tenders/{late_id}/bids/new").get_data(as_text=True)
+    assert "This tender does not take bids now" in page and "Submit the bid" not in page  # no form to fill in vain
+    assert f'href="/tenders/{late_id}">Back to the tender' in page
     response = client.post(f"/tenders/{late_id}/bids/new", data=form_data(db_tender(app, late_id)))
     assert response.status_code == 409
     assert "The submission deadline has passed" in response.get_data(as_text=True)
@@ -303,6 +306,7 @@ def test_the_city_opens_after_the_opening_instant_only(app, client, world, tende
     # The city sees that the bid exists now, but not what it says before an evaluator's declaration.
     page = client.get(f"/bids/{bid_id}")
     assert page.status_code == 200 and "We do it well" not in page.get_data(as_text=True)
+    assert f'href="/tenders/{tender_id}/bids">All bids and the ranking' in page.get_data(as_text=True)  # the way back
 
 
 def test_an_evaluator_sees_and_scores_nothing_before_declaring(app, client, world, tender_id):
@@ -405,6 +409,7 @@ def test_the_ranking_page_shows_the_totals_and_flags(app, client, world, evaluat
     page = client.get(f"/tenders/{evaluated['tender']}/bids").get_data(as_text=True)
     assert page.index("Delta Robotics") < page.index("Beta Robotics") < page.index("Alpha Sensing")
     assert "74.0" in page and "72.0" in page and "67.0" in page and "disagree" in page
+    assert "Average score per criterion (weight)" in page  # the criterion columns are scores, not prices
 
 
 def test_awarding_every_lot_publishes_the_award_and_tells_each_bidder(app, client, world, evaluated, outbox):

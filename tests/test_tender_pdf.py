@@ -221,6 +221,26 @@ def test_korean_tender_is_in_korean_and_set_in_the_embedded_korean_font(app, wor
 
 
 @needs_poppler
+@pytest.mark.parametrize("language, expected, unexpected", [
+    ("en", ["Procedure BTL (build–transfer–lease)", "Concession term (years) 20",
+            "Government lease payment per year €1,200,000", "Origin of the project Solicited: the city proposed"],
+     ["Lease payment 1200000", "solicited"]),
+    ("ko", ["BTL (건설-이전-임대)", "운영 기간(년) 20", "연간 정부 임대료 €1,200,000", "사업 제안 방식 정부고시 사업"],
+     ["Lease payment", "Concession years", "solicited"]),
+])
+def test_the_procedures_terms_print_as_the_tender_page_names_them(app, world, language, expected, unexpected):
+    """Each term under its own label in the tender's language, money in its currency, a choice by its name."""
+    with app.test_request_context():
+        pdf = tender_pdf.render_tender_pdf(build_tender(world, language=language, procedure="btl", procedure_terms={
+            "concession_years": 20, "lease_payment": 1_200_000, "proposal_origin": "solicited"}))
+    flat = " ".join(pdf_text(pdf).split())
+    for text in expected:
+        assert text in flat, text
+    for text in unexpected:
+        assert text not in flat, text
+
+
+@needs_poppler
 def test_a_missing_korean_font_fails_the_font_check(app, world, weasyprint_warnings, tmp_path, monkeypatch):
     """Without the font the Hangul still extracts (boxes, or another font); the check must see the difference."""
     monkeypatch.setattr(tender_pdf, "FONT_FILE", str(tmp_path / "NoSuchFont.otf"))

@@ -13,95 +13,16 @@ notification on their Notifications page and in their mail, with a link to the s
 Only the organisations, their people, one published solution and the open challenge are made directly; the
 rest is forms, buttons and links. Screenshots of each step land in test-artifacts/screenshots/walk-*.png.
 """
-from datetime import date, timedelta
 
-import pytest
-from flask_babel import force_locale, gettext
+from .conftest import CHALLENGE, CITY, DELTA, HANEUL, NORDBRO, NORDVAND, TODAY
+from .test_browser import shoot
+from .walking import WALK_MARKS, Walk, at_phone_width, click
 
-from portal.extensions import db
-from portal.notifications.kinds import KINDS
+pytestmark = WALK_MARKS
 
-from . import factories
-from .conftest import read_outbox
-from .test_browser import CHROMIUM, DESKTOP, PHONE, shoot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
-]
-
-BASE_URL = "http://localhost"  # the tests' PORTAL_BASE_URL: links in mail start with it
-TODAY = date.today()
-CITY, HANEUL, NORDVAND, DELTA, NORDBRO = (
-    "signe@kk.example", "jiwoo@haneul.example", "mads@nordvand.example", "elsa@deltapumps.example",
-    "karin@nordbro.example")
-CHALLENGE = "Flood warnings for low-lying streets"
 PROPOSAL = "Street sensors that warn before the water rises"
 OTHER_PROPOSAL = "Pump trucks on call"
 WORKSPACE = "Flood warnings: co-creation"
-
-
-class Walk:
-    """What the steps share: the app (for the outbox and translations) and the live server's address."""
-
-    def __init__(self, app, live_server, browser):
-        self.app, self.live, self.browser = app, live_server, browser
-
-    def ko(self, message, **params):
-        """`message` as the Korean interface says it."""
-        with self.app.test_request_context(), force_locale("ko"):
-            return gettext(message, **params)
-
-    def subject(self, kind, locale="en"):
-        with self.app.test_request_context(), force_locale(locale):
-            return str(KINDS[kind].subject)
-
-    def log_in(self, email):
-        page = self.browser.new_page(viewport=DESKTOP, timezone_id="Europe/Copenhagen")
-        page.goto(f"{self.live}/login")
-        page.locator("#email").fill(email)
-        page.locator("#password").fill(factories.PASSWORD)
-        page.locator("form[method=post] button.btn-primary").click()
-        page.wait_for_url(f"{self.live}/dashboard")
-        return page
-
-    def notified(self, page, text, email, kind, locale="en", open_it=True):
-        """The person finds an unread notification saying `text` on the Notifications page (from the header),
-        follows it to its page, which marks it read, and finds the same news in their mail with a link to that
-        page. Without `open_it` they come back to the Notifications page."""
-        page.locator("header a[href$='/notifications']").first.click()
-        item = page.locator("main li.list-group-item", has_text=text)
-        item.wait_for()
-        assert "list-group-item-warning" in item.get_attribute("class")  # marked as unread
-        unread = page.locator("header .badge").first.inner_text()
-        item.get_by_role("link").click()
-        page.wait_for_url(lambda url: "/notifications" not in url)
-        href = page.url.removeprefix(self.live)
-        mail = [message for message in read_outbox(self.app)
-                if message["To"] == email and message["Subject"] == self.subject(kind, locale)]
-        assert mail, (self.subject(kind, locale), [message["Subject"] for message in read_outbox(self.app)
-                                                   if message["To"] == email])
-        bodies = [message.get_body(preferencelist=("plain",)).get_content() for message in mail]
-        assert any(f"{BASE_URL}{href}" in body for body in bodies), (href, bodies)
-        badge = page.locator("header .badge")
-        assert (badge.first.inner_text() if badge.count() else "0").split()[0] == str(int(unread.split()[0]) - 1)
-        if not open_it:
-            page.go_back()
-            item.wait_for()
-        return href
-
-
-def click(page, locator, then):
-    """Click `locator` and wait for the text `then` on the page it leads to (a click only starts loading)."""
-    locator.click()
-    page.get_by_text(then).first.wait_for()
-
-
-def at_phone_width(page, name):
-    page.set_viewport_size(PHONE)
-    shoot(page, f"walk-{name}-phone")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
-    page.set_viewport_size(DESKTOP)
 
 
 def stage_track(page):
@@ -112,35 +33,6 @@ def stage_track(page):
 
 def checklist(page):
     return [item.inner_text() for item in page.locator(".next-gate .checklist-missing").all()]
-
-
-@pytest.fixture
-def people(app):
-    with app.test_request_context():
-        city = factories.organisation("city", name="City of Copenhagen", country="DK", timezone="Europe/Copenhagen",
-                                      sectors=["environment"])
-        haneul = factories.organisation("company", name="Haneul Sensing", name_ko="하늘센싱", country="KR",
-                                        sectors=["environment", "ai-data"])
-        nordvand = factories.organisation("company", name="Nordvand Operations", country="DK",
-                                          sectors=["water-waste"])
-        delta = factories.organisation("company", name="Delta Pumps", country="SE", sectors=["water-waste"])
-        nordbro = factories.organisation("consultancy", name="Nordbro Advisory", country="DK")
-        factories.user(city, email=CITY, name="Signe Berg")
-        factories.user(haneul, email=HANEUL, name="Park Ji-woo", locale="ko")
-        factories.user(nordvand, email=NORDVAND, name="Mads Holm")
-        factories.user(delta, email=DELTA, name="Elsa Lind")
-        factories.user(nordbro, email=NORDBRO, name="Karin Dahl")
-        factories.solution(haneul, title="Street-level flood sensors",
-                           summary="Water level sensors in manholes warn residents before low-lying streets flood.",
-                           description="Radar sensors in manholes measure rising water and send warnings.",
-                           sectors=["environment", "safety"], countries=["KR", "DK"], tags=["flood", "sensors"])
-        factories.challenge(city, title=CHALLENGE, summary="Warn residents before cloudbursts flood their streets.",
-                            problem="Cloudbursts flood basements and low-lying streets within minutes, and "
-                                    "residents get no warning.",
-                            outcomes="Residents of low-lying streets are warned ten minutes before the water rises.",
-                            sectors=["environment", "safety"], currency="DKK", budget_min=1_000_000,
-                            budget_max=5_000_000, closes=TODAY + timedelta(days=40))
-        db.session.commit()
 
 
 def test_a_city_two_companies_in_a_consortium_and_a_consultant_walk_to_ready_to_tender(app, live_server, browser,

@@ -34,21 +34,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..workspaces.labels import FIT_CATEGORY_LABELS, FIT_VERDICT_LABELS
 from ..workspaces.models import FIT_VERDICTS
-from .models import (
-    BOT,
-    BTL,
-    BTO,
-    COMPETITIVE_DIALOGUE,
-    COST,
-    INNOVATION,
-    NEGOTIATED,
-    OPEN,
-    PRE_COMMERCIAL,
-    PRICE,
-    QUALITY,
-    RESTRICTED,
-    Tender,
-)
+from . import procedures
+from .models import COST, PRICE, QUALITY, Tender
 
 TAG = re.compile(r"(<[^>]*>)")
 LONG_WORD = re.compile(r"[^\s<>]{31,}")
@@ -69,13 +56,6 @@ MAX_CRITERIA = 50
 MAX_FIT_REQUIREMENTS = 400
 MAX_QUESTIONS = 500
 
-PROCEDURE_LABELS = {
-    OPEN: _l("Open procedure"), RESTRICTED: _l("Restricted procedure"),
-    NEGOTIATED: _l("Competitive procedure with negotiation"), COMPETITIVE_DIALOGUE: _l("Competitive dialogue"),
-    INNOVATION: _l("Innovation partnership"), PRE_COMMERCIAL: _l("Pre-commercial procurement"),
-    BTO: _l("BTO (build–transfer–operate)"), BTL: _l("BTL (build–transfer–lease)"),
-    BOT: _l("BOT (build–operate–transfer)"),
-}
 CRITERION_KIND_LABELS = {PRICE: _l("Price"), COST: _l("Cost"), QUALITY: _l("Quality")}
 STATUS_NOTES = {Tender.DRAFT: _l("Draft: not published"), Tender.CANCELLED: _l("Cancelled")}
 
@@ -201,9 +181,9 @@ def _context(tender, version):
         "amendments": [v for v in tender.versions if 1 < v.number <= number and v.change_note],
         "instants": instants,
         "offset_of": lambda moment: _utc_offset(moment, zone),
-        "procedure": PROCEDURE_LABELS.get(tender.procedure, tender.procedure),
-        "procedure_terms": [(_term_label(key), _term_value(value))
-                            for key, value in (tender.procedure_terms or {}).items()],
+        "procedure": procedures.label(tender.procedure),
+        # As the tender page shows them: each term's label, money in the tender's currency, a choice by its name.
+        "procedure_terms": procedures.term_rows(tender.procedure, tender.procedure_terms or {}, tender.currency),
         "criterion_kinds": CRITERION_KIND_LABELS,
         "total_weight": sum(criterion.weight for criterion in tender.criteria),
         "fit_requirements": [_fit_row(requirement) for requirement in tender.fit_requirements or []],
@@ -222,24 +202,6 @@ def _fit_row(requirement):
     category = requirement.get("category", "")
     return {"category": FIT_CATEGORY_LABELS.get(category, category), "title": requirement.get("title", ""),
             "text": requirement.get("text", ""), "answers": summary}
-
-
-def _term_label(key):
-    """A procedure term's name as a label: "concession_years" reads "Concession years"."""
-    return key.replace("_", " ").capitalize()
-
-
-def _term_value(value):
-    """A procedure term's value as text: yes/no, a list joined, a mapping as "key: value" pairs."""
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, list):
-        return "; ".join(_term_value(item) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{_term_label(key)}: {_term_value(item)}" for key, item in value.items())
-    if isinstance(value, int):
-        return _number(value)
-    return str(value)
 
 
 def _utc_offset(moment, zone):
