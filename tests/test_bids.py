@@ -592,3 +592,24 @@ def test_a_draft_tender_has_no_bids_panel(app, world):
         db.session.get(Tender, draft_id).status = Tender.PUBLISHED
         db.session.commit()
     assert "Bids are sealed" in render_panel(app, world["city"], draft_id)
+
+
+def test_bid_ids_say_nothing_of_how_many_bids_came_in(app, world):
+    """A bidder sees its bid's id on its receipt and in its addresses: ids in order would count the others."""
+    from portal.bids.models import BidFile
+    with app.app_context():
+        city = db.session.get(Organisation, world["city_org"])
+        author = db.session.get(User, world["city"])
+        tender = factories.tender_for_bids(city, author, lots=("One", "Two", "Three", "Four", "Five"))
+        company = db.session.get(Organisation, world["company_org"])
+        bids = [Bid(tender=tender, lot=lot, organisation=company, submitted_by=author, sealed=b"x", digest="0" * 64)
+                for lot in tender.lots]
+        db.session.add_all(bids)
+        db.session.flush()
+        ids = sorted(bid.id for bid in bids)
+        assert all(later - earlier > 1 for earlier, later in zip(ids, ids[1:], strict=False)), ids
+        files = [BidFile(bid=bids[0], storage_name=f"s{number}", sealed_name=b"x", size=1) for number in range(3)]
+        db.session.add_all(files)
+        db.session.flush()
+        file_ids = sorted(item.id for item in files)
+        assert all(later - earlier > 1 for earlier, later in zip(file_ids, file_ids[1:], strict=False)), file_ids

@@ -169,7 +169,8 @@ def submit_marked_bids(app, sweep):
         other = bids.submit(db.session.get(User, sweep["ids"]["third_person"]), tender, tender.lots[0].id, {
             "price": 1000, "partners": [], "responses": {quality.id: "Gates.", price.id: "Cheap."}}, now=then)
         db.session.commit()
-        return {"bid": marked.id, "other": other.id, "files": [item.id for item in marked.files],
+        in_order = bids.file_names(db.session.get(User, world["company"]), marked)  # as uploaded
+        return {"bid": marked.id, "other": other.id, "files": [item.id for item, _name in in_order],
                 "digest": marked.digest}
 
 

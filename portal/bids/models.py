@@ -5,6 +5,8 @@ are stored encrypted with a key from the settings, never in the database, so a d
 instance folder taken before the opening reveals nothing. Until the city has opened the tender, after its
 opening instant, nobody but the bidding organisation sees a bid, or that it exists.
 """
+import secrets
+
 from sqlalchemy import and_, exists, false
 
 from ..extensions import db
@@ -13,6 +15,15 @@ from ..tenders.models import Tender
 from ..visibility import Visible
 
 NOTE_MAX = 4000
+ID_LIMIT = 2**31 - 1  # the largest id an INTEGER column holds on every database
+
+
+def unguessable_id():
+    """A random id for a bid or a bid's file. Ids in order would tell a bidder, from its own receipt and
+    addresses, how many bids came in before and after its own; a random one says nothing. (An id that is
+    taken already, about one chance in two hundred thousand with ten thousand bids stored, fails the insert
+    as a racing submission does, and submitting again succeeds.)"""
+    return secrets.randbelow(ID_LIMIT) + 1
 
 
 class Bid(Visible, db.Model):
@@ -29,7 +40,7 @@ class Bid(Visible, db.Model):
 
     admin_sees_all = False  # sealed: before the opening not even an administrator reads a bid
 
-    id = db.Column(db.Integer, primary_key=True)
+    id = db.Column(db.Integer, primary_key=True, autoincrement=False, default=unguessable_id)
     tender_id = db.Column(db.Integer, db.ForeignKey("tenders.id"), nullable=False, index=True)
     lot_id = db.Column(db.Integer, db.ForeignKey("tender_lots.id"), nullable=False, index=True)
     organisation_id = db.Column(db.Integer, db.ForeignKey("organisations.id"), nullable=False, index=True)
@@ -76,7 +87,7 @@ class BidFile(db.Model):
 
     __tablename__ = "bid_files"
 
-    id = db.Column(db.Integer, primary_key=True)
+    id = db.Column(db.Integer, primary_key=True, autoincrement=False, default=unguessable_id)
     bid_id = db.Column(db.Integer, db.ForeignKey("bids.id", ondelete="CASCADE"), nullable=False, index=True)
     storage_name = db.Column(db.String(64), nullable=False, unique=True)
     sealed_name = db.Column(db.LargeBinary, nullable=False)

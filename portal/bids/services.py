@@ -137,7 +137,9 @@ def content(user, bid):
 def file_names(user, bid):
     """[(BidFile, name)] for a viewer who may read the bid's content."""
     require(can_read_content(user, bid))
-    return [(item, sealing.open_name(item)) for item in bid.files]
+    order = [entry["storage"] for entry in sealing.open_content(bid)["files"]]  # as the bidder added them
+    ordered = sorted(bid.files, key=lambda row: order.index(row.storage_name))
+    return [(item, sealing.open_name(item)) for item in ordered]
 
 
 def download(user, bid, file_id):
