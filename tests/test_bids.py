@@ -613,3 +613,19 @@ def test_bid_ids_say_nothing_of_how_many_bids_came_in(app, world):
         db.session.flush()
         file_ids = sorted(item.id for item in files)
         assert all(later - earlier > 1 for earlier, later in zip(file_ids, file_ids[1:], strict=False)), file_ids
+
+
+def test_a_company_finds_its_bids_on_its_dashboard_and_nobody_else_does(app, client, world, tender_id):
+    bid_id = submit(app, world, tender_id)
+    with app.app_context():
+        title = db.session.get(Tender, tender_id).title
+    log_in(app, client, world["company"])
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Your bids" in dashboard and f'href="/bids/{bid_id}"' in dashboard and title in dashboard
+    assert "submitted" in dashboard
+    client.post(f"/bids/{bid_id}/withdraw")
+    assert "withdrawn" in client.get("/dashboard").get_data(as_text=True)
+    for persona in ("other_company", "city", "consultant", "admin"):
+        log_in(app, client, world[persona])
+        page = client.get("/dashboard").get_data(as_text=True)
+        assert "Your bids" not in page and f"/bids/{bid_id}" not in page, persona

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..access import is_authenticated, is_member, require
 from ..audit.services import record
@@ -119,11 +120,20 @@ def live_bid(organisation_id, lot_id):
 
 def own_bids(user, tender):
     """The bids of the user's organisation on the tender (withdrawn ones too), by lot, newest first."""
+    return _of_own_organisation(user, Bid.tender_id == tender.id, order=(Bid.lot_id, Bid.created_at.desc()))
+
+
+def of_organisation(user):
+    """Every bid of the user's organisation (withdrawn ones too), the latest received first: its dashboard."""
+    return _of_own_organisation(user, order=(Bid.received_at.desc(),))
+
+
+def _of_own_organisation(user, *conditions, order):
     if not is_authenticated(user) or user.organisation_id is None:
         return []
     return db.session.scalars(select(Bid).where(
-        Bid.tender_id == tender.id, Bid.organisation_id == user.organisation_id, Bid.visible_to(user))
-        .order_by(Bid.lot_id, Bid.created_at.desc(), Bid.id.desc())).all()
+        Bid.organisation_id == user.organisation_id, Bid.visible_to(user), *conditions)
+        .options(selectinload(Bid.tender), selectinload(Bid.lot)).order_by(*order, Bid.id.desc())).all()
 
 
 def content(user, bid):

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
+from ..bids import services as bids
 from ..caching import cached_fragment
 from ..challenges import services as challenges
 from ..i18n import viewer_zone
@@ -50,6 +51,7 @@ def dashboard():
         challenges=challenges.of_organisation(current_user, organisation) if organisation else [],
         workspaces=workspaces.workspaces_of(current_user) if organisation else [],
         tenders=tenders.of_organisation(current_user) if organisation and organisation.kind == "city" else [],
+        bids=bids.of_organisation(current_user) if organisation and organisation.kind == "company" else [],
         title=_("Dashboard"),
     )
 
