@@ -28,6 +28,7 @@ from ..files import services as files
 from ..i18n import format_instant
 from ..keys import get_visible_by_id
 from ..model_types import utcnow
+from ..organisations.models import Organisation
 from ..proposals.models import ConsortiumPartner, Proposal
 from ..proposals.services import is_verified_company_member
 from ..signals import (
@@ -101,6 +102,16 @@ def can_read_content(user, bid):
 
 
 # ---------------------------------------------------------------- reading
+
+def disclosed_bidders(tender):
+    """Who bid, as anyone may know it: the organisations with a submitted bid once the city opened the bids
+    (the tender's open data names them from then on); None while the bids are sealed."""
+    if tender.opened_at is None:
+        return None
+    bidders = select(Bid.organisation_id).where(Bid.tender_id == tender.id, Bid.status == Bid.SUBMITTED)
+    return db.session.scalars(select(Organisation).where(Organisation.id.in_(bidders))
+                              .order_by(Organisation.key)).all()
+
 
 def get_tender(user, tender_id):
     """The tender if `user` may see it; NotFound otherwise (a draft of another city)."""

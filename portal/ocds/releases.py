@@ -21,12 +21,12 @@ from babel import Locale
 from flask import current_app
 from sqlalchemy import select
 
-from ..bids.models import Award, Bid
+from ..bids.models import Award
+from ..bids.services import disclosed_bidders
 from ..errors import NotFound
 from ..extensions import db
 from ..links import absolute, public_url
 from ..model_types import utcnow
-from ..organisations.models import Organisation
 from ..tenders import models as tenders
 from ..tenders.models import Lot, Question, Tender
 from ..tenders.services import snapshot
@@ -70,15 +70,6 @@ def public_tender(ocid):
     if tender is None:
         raise NotFound()
     return tender
-
-
-def tenderers(tender):
-    """The organisations that bid, once the city opened the bids; None while the bids are sealed."""
-    if tender.opened_at is None:
-        return None
-    bidders = select(Bid.organisation_id).where(Bid.tender_id == tender.id, Bid.status == Bid.SUBMITTED)
-    return db.session.scalars(select(Organisation).where(Organisation.id.in_(bidders))
-                              .order_by(Organisation.key)).all()
 
 
 def public_awards(tender):
@@ -125,7 +116,7 @@ def dumps(package):
 def releases_of(tender):
     """The tender's releases, oldest first."""
     versions = tender.versions
-    bidders, awards, answered = tenderers(tender), public_awards(tender), answer_times(tender)
+    bidders, awards, answered = disclosed_bidders(tender), public_awards(tender), answer_times(tender)
 
     def release(suffix, tag, date, version, status, awarded=()):
         # Bidders are named only in releases made after the opening.
