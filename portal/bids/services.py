@@ -41,6 +41,7 @@ from ..signals import (
     tender_opened,
 )
 from ..tenders.models import TEXT_MAX, TITLE_MAX, Lot, Tender
+from ..tenders.services import is_city_member as is_buyer  # the city that runs a tender buys
 from ..validation import check_amount, check_text
 from . import sealing
 from .models import NOTE_MAX, Award, Bid, BidFile, Evaluator, Score
@@ -58,11 +59,6 @@ class Stale(Invalid):
 
 
 # ---------------------------------------------------------------- who is who, and when
-
-def is_buyer(user, tender):
-    """Members of the city that runs the tender."""
-    return is_member(user, tender.organisation)
-
 
 def is_bidder(user, bid):
     return is_member(user, bid.organisation)
