@@ -147,7 +147,7 @@ def tender_record(city, author, status="published", lots=("The whole of it",),
                      for position, (kind, name, weight) in enumerate(criteria, 1)]
     db.session.add(item)
     db.session.flush()
-    item.ocid = f"{current_app.config.get('PORTAL_OCID_PREFIX', 'ocds-c0c1ty')}-{item.id}"
+    item.ocid = item.ocid or f"{current_app.config.get('PORTAL_OCID_PREFIX', 'ocds-c0c1ty')}-{item.id}"
     db.session.flush()
     return item
 
@@ -196,23 +196,15 @@ def tender_for_bids(city, creator, status="published", lots=("Whole contract",),
                     criteria=(("quality", "Quality of the solution", 60), ("price", "Price", 40)),
                     deadline_in=timedelta(days=7), opening_after=timedelta(hours=1), now=None, **fields):
     """A tender of `city` as the tenders package leaves it once published: its lots, award criteria with weights
-    summing to 100, its first version, and its instants (the submission deadline `deadline_in` from `now`, the opening
-    `opening_after` it), built directly with the models."""
-    from portal.tenders.models import AwardCriterion, Lot, Tender
+    summing to 100, its first version, and its instants (the submission deadline `deadline_in` from `now`, the
+    opening `opening_after` it)."""
     now = now or utcnow()
     number = next(_numbers)
-    item = Tender(organisation=city, ocid=f"ocds-test-{number:06d}", title=fields.pop("title", f"Tender {number}"),
-                  description="A tender for tests.", currency=fields.pop("currency", "EUR"), status=status,
-                  created_by=creator, publication_at=now - timedelta(days=14),
-                  clarification_deadline=now + deadline_in - timedelta(days=6), submission_deadline=now + deadline_in,
-                  opening_at=now + deadline_in + opening_after, **fields)
-    if status != Tender.DRAFT:
-        item.published_at = now - timedelta(days=14)
-    item.lots = [Lot(number=position, title=title) for position, title in enumerate(lots, 1)]
-    item.criteria = [AwardCriterion(position=position, kind=kind, name=name, weight=weight)
-                     for position, (kind, name, weight) in enumerate(criteria, 1)]
-    db.session.add(item)
-    db.session.flush()
-    if status != Tender.DRAFT:
+    fields = {"ocid": f"ocds-test-{number:06d}", "title": f"Tender {number}", "description": "A tender for tests.",
+              "publication_at": now - timedelta(days=14),
+              "clarification_deadline": now + deadline_in - timedelta(days=6),
+              "submission_deadline": now + deadline_in, "opening_at": now + deadline_in + opening_after, **fields}
+    item = tender_record(city, creator, status, lots, criteria, **fields)
+    if status != "draft":
         tender_version(item, creator, published_at=item.published_at)  # a public tender has its first version
     return item
