@@ -46,9 +46,33 @@ def test_migrations_build_exactly_the_models_schema(empty_database):
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert differences == []
+        if ON_POSTGRES:
+            assert _search_storage() == EXPECTED_SEARCH_STORAGE
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
+
+
+# What compare_metadata does not see: how PostgreSQL stores the search documents' rows (see
+# portal/search/models.py), as the migrations and as the models (which the tests' databases come from) set it.
+EXPECTED_SEARCH_STORAGE = (["toast_tuple_target=128"], {"ref": "p", "kind": "p", "language": "p", "sectors": "p",
+                                                         "countries": "p", "trl": "p", "title": "x", "body": "x",
+                                                         "terms": "x"})
+
+
+def _search_storage():
+    with db.engine.connect() as connection:
+        options = connection.scalar(text("SELECT reloptions FROM pg_class WHERE oid = 'search_documents'::regclass"))
+        storage = dict(connection.execute(text(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'search_documents'::regclass "
+            "AND attname = ANY(:names)"), {"names": list(EXPECTED_SEARCH_STORAGE[1])}).all())
+    return options, storage
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="about how PostgreSQL stores rows")
+def test_the_models_store_search_documents_as_the_migrations_do(app):
+    with app.app_context():
+        assert _search_storage() == EXPECTED_SEARCH_STORAGE
 
 
 def test_an_outdated_database_says_which_command_upgrades_it(empty_database, tmp_path):

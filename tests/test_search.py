@@ -390,7 +390,7 @@ def _counts(connection):
     kept = dict(((kind, term), documents) for kind, term, documents in connection.execute(
         text("SELECT kind, term, documents FROM search_term_counts")))
     recounted = dict(((kind, term), documents) for kind, term, documents in connection.execute(
-        text("SELECT kind, term, count(*) FROM search_postings GROUP BY kind, term")))
+        text("SELECT kind, term, count(*) FROM search_postings WHERE public GROUP BY kind, term")))
     return kept, recounted
 
 
@@ -688,3 +688,43 @@ def test_a_table_of_contents_replaced_while_being_opened_is_looked_for_again(app
                                     body="gauge", public=True, organisation_id=1, date=utcnow())])
         assert "solution:999" in get_backend().refs()
     assert len(gone) == 2
+
+
+def _ranking(app, text, **options):
+    with app.test_request_context():
+        return [(hit.title, hit.score) for hit in search_services.search(None, text, **options).hits]
+
+
+@postgres_only
+def test_postgres_ranking_of_public_records_ignores_other_organisations_unpublished_ones(app, world):
+    """What a term weighs is counted over public records only: another company's archived records, full of
+    a word, must not tell a visitor anything by moving the public results."""
+    add_solutions(app, world,
+                  dict(title="Flood sensor", summary="Measures water at the kerb."),
+                  dict(title="Rain gauge", summary="Counts rain and flood water in the drains."))
+    before = _ranking(app, "flood water")
+    with app.test_request_context():
+        other = db.session.get(Organisation, world["other_company_org"])
+        for number in range(12):
+            factories.solution(other, status=Solution.ARCHIVED, title=f"Flood flood archived {number}",
+                               summary="Flood water flood water.")
+        db.session.commit()
+    assert _ranking(app, "flood water") == before and [title for title, _score in before] == [
+        "Flood sensor", "Rain gauge"]
+
+
+@postgres_only
+def test_postgres_pages_list_every_match_once_best_first_beyond_the_rows_ranked(app, world, monkeypatch):
+    """A search ranks from the best rows of each term; matches beyond them still come, once, newest first."""
+    from portal.search import postgres_backend
+
+    add_solutions(app, world, *(dict(title=f"Pump {number}", summary="A pump." + " Valves." * number)
+                                for number in range(5)),
+                  dict(title="Pump pump pump", summary="Pumps: the pump of pumps."))
+    monkeypatch.setattr(postgres_backend, "CHAMPIONS", 2)
+    with app.test_request_context():
+        pages = [search_services.search(None, "pump", page=page, per_page=2) for page in (1, 2, 3)]
+    listed = [hit.title for found in pages for hit in found.hits]
+    assert pages[0].total == 6 and sorted(listed) == sorted(["Pump pump pump", *(f"Pump {n}" for n in range(5))])
+    assert listed[0] == "Pump pump pump" and pages[0].hits[1].score > 0
+    assert all(hit.score == 0 for found in pages[1:] for hit in found.hits)

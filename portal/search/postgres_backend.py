@@ -5,21 +5,23 @@ parsers know nothing of Korean particles), stored as a tsvector with field
 weights: title A, body B, Hangul grams D. Several app servers can share it,
 and writes are ordinary transactions.
 
-Matching does not use the tsvector: an OR of dozens of words matches most
-rows, and ranking them all means reading every row's tsvector (1.7 s at
-10,000 solutions). Public records' terms are also kept in search_postings
-with a BM25 weight computed when the record is written (its impact), and
-matching reads only the best rows of each term from an index ordered by
-impact, the "champion lists" of the information-retrieval textbooks.
+Ranking does not use the tsvector: ts_rank reads every matching row's, and
+an OR of dozens of words matches most rows (1.7 s to match at 10,000
+solutions). Every record's terms are also kept in search_postings with a BM25
+weight computed when the record is written (its impact), and matching and
+search read only the best rows of each term from an index ordered by impact,
+the "champion lists" of the information-retrieval textbooks. A search still
+finds and counts its matches with the tsvector's GIN index.
 """
 import math
 from collections import Counter, defaultdict
 
-from sqlalchemy import Float, Text, bindparam, cast, delete, func, literal, literal_column, or_, select, text, union_all
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, insert
+from sqlalchemy import bindparam, cast, delete, select, text
+from sqlalchemy.dialects.postgresql import TSVECTOR, insert
 
 from .analysis import gram_analyzer, text_analyzer
 from .backend import FACETS, Hit, SearchBackend, SearchResults
+from .documents import KINDS
 from .highlight import snippet
 from .models import SearchDocument, SearchPosting, SearchTermCount
 from .querying import plan
@@ -124,6 +126,12 @@ def _idf(total, documents):
     return math.log(total / (documents + 1)) + 1
 
 
+def _postings(documents):
+    """The rows of search_postings for `documents`: (kind, term, record id, impact, public)."""
+    return [(document.kind, term, document.id, impact, document.public)
+            for document in documents for term, impact in impacts(document).items()]
+
+
 def _row(document):
     return {
         "ref": document.ref, "kind": document.kind, "record_id": document.id, "key": document.key,
@@ -136,7 +144,7 @@ def _row(document):
 
 
 class PostgresBackend(SearchBackend):
-    """Search with PostgreSQL's tsvector, GIN index and ts_rank."""
+    """Search with PostgreSQL's tsvector and GIN index, ranked from impact-ordered postings."""
 
     def __init__(self, engine):
         if engine.dialect.name != "postgresql":
@@ -154,20 +162,20 @@ class PostgresBackend(SearchBackend):
         connection.execute(statement, rows)
 
     def _replace_postings(self, connection, removed, documents):
-        """Drop the postings of `removed` ((kind, id) pairs), add those of the public `documents`, and
-        move the term counts by the difference."""
+        """Drop the postings of `removed` ((kind, id) pairs), add those of `documents`, and move the term
+        counts of public records by the difference."""
         change = Counter()
         for kind in {kind for kind, _id in removed}:
             ids = [id for other, id in removed if other == kind]
-            for (term,) in connection.execute(delete(POSTINGS).where(
-                    POSTINGS.c.kind == kind, POSTINGS.c.record_id.in_(ids)).returning(POSTINGS.c.term)):
-                change[kind, term] -= 1
-        rows = []
-        for document in documents:
-            if document.public:
-                for term, impact in impacts(document).items():
-                    rows.append((document.kind, term, document.id, impact))
-                    change[document.kind, term] += 1
+            for term, public in connection.execute(delete(POSTINGS).where(
+                    POSTINGS.c.kind == kind, POSTINGS.c.record_id.in_(ids)).returning(POSTINGS.c.term,
+                                                                                      POSTINGS.c.public)):
+                if public:
+                    change[kind, term] -= 1
+        rows = _postings(documents)
+        for kind, term, _id, _impact, public in rows:
+            if public:
+                change[kind, term] += 1
         self._copy_postings(connection, rows)
         counts = [{"kind": kind, "term": term, "documents": delta}
                   for (kind, term), delta in sorted(change.items()) if delta]
@@ -187,7 +195,7 @@ class PostgresBackend(SearchBackend):
         if not rows:
             return
         cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy("COPY search_postings (kind, term, record_id, impact) FROM STDIN") as copy:
+        with cursor.copy("COPY search_postings (kind, term, record_id, impact, public) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -222,12 +230,11 @@ class PostgresBackend(SearchBackend):
             self._rebuild_batch(connection, batch)
             connection.execute(text(
                 "INSERT INTO search_term_counts (kind, term, documents) "
-                "SELECT kind, term, count(*) FROM search_postings GROUP BY kind, term"))
+                "SELECT kind, term, count(*) FROM search_postings WHERE public GROUP BY kind, term"))
 
     def _rebuild_batch(self, connection, documents):
         self._upsert(connection, documents)
-        self._copy_postings(connection, [(document.kind, term, document.id, impact) for document in documents
-                                         if document.public for term, impact in impacts(document).items()])
+        self._copy_postings(connection, _postings(documents))
 
     def stamps(self):
         with self.engine.connect() as connection:
@@ -282,63 +289,82 @@ class PostgresBackend(SearchBackend):
         planned = plan(query.text)
         if query.text.strip() and not planned.words:
             return SearchResults(hits=[], total=0, page=query.page, per_page=query.per_page, facets={})
-        conditions = []
+        conditions, parameters = [], {}
         if not query.viewer_is_admin:
-            visible = TABLE.c.public.is_(True)
             if query.viewer_organisation_id:
-                visible = or_(visible, TABLE.c.organisation_id == query.viewer_organisation_id)
-            conditions.append(visible)
+                conditions.append("(public OR organisation_id = :viewer)")
+                parameters["viewer"] = query.viewer_organisation_id
+            else:
+                conditions.append("public")
         if query.kinds:
-            conditions.append(TABLE.c.kind.in_(query.kinds))
+            conditions.append("kind = ANY(CAST(:kinds AS text[]))")
+            parameters["kinds"] = list(query.kinds)
         for name, value in query.filters.items():
-            if name in ("sectors", "countries"):
-                conditions.append(TABLE.c[name].contains(f",{value},"))
-            elif value:
-                conditions.append(TABLE.c[name] == str(value))
+            if name in ("sectors", "countries"):  # stored as ",a,b,": the value with its commas is one of them
+                conditions.append(f"strpos({name}, :{name}) > 0")
+                parameters[name] = f",{value},"
+            elif name in ("language", "trl") and value:
+                conditions.append(f"{name} = :{name}")
+                parameters[name] = str(value)
         with self.engine.connect() as connection:
             if planned.words:
                 # The GIN index tells exactly which rows match; a sequential scan would instead unpack every
                 # row's tsvector to test it (the planner counts that as cheap): at 10,000 records five times
-                # slower for a common word. Only this transaction is affected.
-                connection.execute(text("SET LOCAL enable_seqscan = off"))
-            results = self._run(connection, planned, conditions, query, every_word=True)
+                # slower for a common word. The matches meet their scores in a hash, where a merge join sorted
+                # both sides by text keys first. Compiling the statement (JIT, which PostgreSQL starts on a
+                # plan's estimated cost) took 27 ms of a 100 ms search at 100,000 records, to save little.
+                # Only this transaction is affected.
+                connection.execute(text("SELECT set_config('enable_seqscan', 'off', true), "
+                                        "set_config('enable_mergejoin', 'off', true), set_config('jit', 'off', true)"))
+            results = self._run(connection, planned, conditions, parameters, query, every_word=True)
             if results.total == 0 and len(planned.words) > 1:
-                results = self._run(connection, planned, conditions, query, every_word=False)
+                results = self._run(connection, planned, conditions, parameters, query, every_word=False)
                 results.broadened = True
             return results
 
-    def _run(self, connection, planned, conditions, query, every_word):
-        """One statement ranks the matches once and returns the page's records with their text, the total
+    def _weights(self, connection, kinds, words):
+        """{(kind, term): weight} ranking a search: each unit of the words by its rarest term in each kind,
+        weighing the unit's boost times the term's idf among the kind's public records."""
+        units = _units(words)
+        terms = {term for unit_terms, _boost in units for term in unit_terms}
+        counts = dict(((kind, term), documents) for kind, term, documents in connection.execute(text(
+            "SELECT kind, term, documents FROM search_term_counts "
+            "WHERE kind = ANY(CAST(:kinds AS text[])) AND term = ANY(CAST(:terms AS text[]))"),
+            {"kinds": list(kinds), "terms": sorted({"", *terms})}))
+        weights = {}
+        for kind in kinds:
+            total = max(counts.get((kind, ""), 0), 1)
+            for unit_terms, boost in units:
+                documents, term = min((counts.get((kind, term), 0), term) for term in unit_terms)
+                weights[kind, term] = weights.get((kind, term), 0.0) + boost * _idf(total, documents)
+        return weights
+
+    def _run(self, connection, planned, conditions, parameters, query, every_word):
+        """One statement finds the matches once and returns the page's records with their text, the total
         and the facet counts."""
         wanted = tsquery_literal(planned, every_word)
         where = list(conditions)
+        parameters = dict(parameters, offset=(query.page - 1) * query.per_page, limit=query.per_page)
         if wanted is not None:
-            where.append(TABLE.c.terms.op("@@")(cast(wanted, TSQUERY)))
+            where.append("terms @@ CAST(:query AS tsquery)")
+            parameters["query"] = wanted
         by_date = query.sort == "date" or wanted is None
-        rank = literal_column("0.0") if by_date else func.ts_rank(TABLE.c.terms, cast(wanted, TSQUERY), 1)
-        matched = select(*(TABLE.c[name] for name in ("ref", "date", *FACETS)), rank.label("rank")).where(
-            *where).cte("matched")
-        order = (matched.c.date.desc(), matched.c.ref) if by_date else (matched.c.rank.desc(), matched.c.ref)
-        page = select(matched.c.ref, matched.c.rank, func.row_number().over(order_by=order).label("position")
-                      ).order_by(*order).offset((query.page - 1) * query.per_page).limit(query.per_page).subquery()
-        no_text = literal(None, Text)
-        branches = [
-            select(page.c.position, page.c.rank, TABLE.c.ref, TABLE.c.kind, TABLE.c.record_id, TABLE.c.key,
-                   TABLE.c.title, TABLE.c.body).join_from(page, TABLE, TABLE.c.ref == page.c.ref),
-            select(literal(0), literal(None, Float), literal(""), no_text, func.count(), no_text, no_text,
-                   no_text).select_from(matched)]
-        # Every facet in one pass over the matches, each value as "facet:value" ("sectors:safety"): five
-        # groupings of their own, two of them unnesting lists, took twice as long.
-        values = (literal("kind:") + matched.c.kind + ",language:" + matched.c.language + ",trl:" + matched.c.trl
-                  + func.replace(matched.c.sectors, ",", ",sectors:")
-                  + func.replace(matched.c.countries, ",", ",countries:"))
-        value = func.unnest(func.string_to_array(values, ",")).table_valued("value").render_derived()
-        branches.append(select(literal(-1), literal(None, Float), value.c.value, no_text, func.count(), no_text,
-                               no_text, no_text).select_from(matched).join(value, literal(True))
-                        .group_by(value.c.value))
+        if by_date:
+            statement = SEARCH_SQL.format(where=" AND ".join(where) or "true", scored="", score="0.0", join="",
+                                          order="matched.date DESC, matched.ref",
+                                          page_order="page.date DESC, page.ref")
+        else:
+            weights = self._weights(connection, query.kinds or KINDS, planned.words)
+            parameters.update(wanted_kinds=[kind for kind, _term in weights], wanted_terms=[term for _kind, term
+                              in weights], wanted_weights=list(weights.values()), depth=CHAMPIONS)
+            statement = SEARCH_SQL.format(
+                where=" AND ".join(where) or "true", scored=SCORED_SQL, score="coalesce(scored.score, 0.0)",
+                join="LEFT JOIN scored ON scored.kind = matched.kind AND scored.record_id = matched.record_id",
+                order="coalesce(scored.score, 0.0) DESC, matched.date DESC, matched.ref",
+                page_order="page.score DESC, page.date DESC, page.ref")
         facets, total, hits = {name: {} for name in FACETS}, 0, []
         terms = {term for word in planned.words for term in word.index_terms()}
-        rows = connection.execute(union_all(*branches)).all()
+        rows = connection.execute(text(statement), parameters).all()
         for position, score, ref, kind, record_id, key, title, body in sorted(rows, key=lambda row: row[0]):
             if position > 0:
                 title, _newline, title_ko = title.partition("\n")
@@ -348,9 +374,59 @@ class PostgresBackend(SearchBackend):
                 total = record_id
             else:
                 facet, _colon, value = ref.partition(":")
-                if value and facet in facets:
-                    facets[facet][value] = record_id
+                facets[facet][value] = record_id
         return SearchResults(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets)
+
+
+# A search: the matching records' short columns once (`matched`), ranked for the page and counted. Ranking
+# reads no tsvector (ts_rank read every match's, 190 ms of a 230 ms search at 100,000 records): public
+# records are scored from the best CHAMPIONS rows of each unit's rarest term, as matching finds its
+# candidates, and the few private records the viewer may see from their own postings. A match in no best
+# row scores 0 and comes after, newest first. The facets and the total are one grouping of the matches by
+# their raw columns: the lists of sectors and countries are split afterwards, on the few distinct lists
+# there are, instead of unnesting every match's.
+SEARCH_SQL = """
+WITH matched AS MATERIALIZED (
+    SELECT ref, kind, record_id, public, date, language, trl, sectors, countries
+    FROM search_documents WHERE {where}
+){scored}, page AS (
+    SELECT matched.ref, matched.date, {score} AS score FROM matched {join}
+    ORDER BY {order} OFFSET :offset LIMIT :limit
+), facet_lists AS (
+    SELECT CASE WHEN GROUPING(kind) = 0 THEN 'kind' WHEN GROUPING(language) = 0 THEN 'language'
+                WHEN GROUPING(trl) = 0 THEN 'trl' WHEN GROUPING(sectors) = 0 THEN 'sectors'
+                WHEN GROUPING(countries) = 0 THEN 'countries' ELSE '' END AS facet,
+           coalesce(kind, language, trl, sectors, countries, '') AS list, count(*) AS found
+    FROM matched GROUP BY GROUPING SETS ((kind), (language), (trl), (sectors), (countries), ())
+)
+SELECT :offset + row_number() OVER (ORDER BY {page_order}), page.score, documents.ref, documents.kind,
+       documents.record_id, documents.key, documents.title, documents.body
+FROM page JOIN search_documents AS documents ON documents.ref = page.ref
+UNION ALL
+SELECT 0, NULL, '', NULL, found, NULL, NULL, NULL FROM facet_lists WHERE facet = ''
+UNION ALL
+SELECT -1, NULL, facet || ':' || value, NULL, sum(found)::bigint, NULL, NULL, NULL
+FROM facet_lists, unnest(string_to_array(list, ',')) AS value WHERE value <> '' GROUP BY facet, value
+"""
+
+SCORED_SQL = """, wanted AS (
+    SELECT * FROM unnest(CAST(:wanted_kinds AS text[]), CAST(:wanted_terms AS text[]),
+                         CAST(:wanted_weights AS float8[])) AS wanted(kind, term, weight)
+), scored AS (
+    SELECT wanted.kind, best.record_id, sum(wanted.weight * best.impact) AS score
+    FROM wanted CROSS JOIN LATERAL (
+        SELECT record_id, impact FROM search_postings
+        WHERE kind = wanted.kind AND term = wanted.term AND public ORDER BY impact DESC LIMIT :depth
+    ) AS best
+    GROUP BY wanted.kind, best.record_id
+    UNION ALL
+    SELECT matched.kind, matched.record_id, sum(wanted.weight * postings.impact)
+    FROM matched
+    JOIN search_postings AS postings ON postings.kind = matched.kind AND postings.record_id = matched.record_id
+    JOIN wanted ON wanted.kind = postings.kind AND wanted.term = postings.term
+    WHERE NOT matched.public
+    GROUP BY matched.kind, matched.record_id
+)"""
 
 
 # The best CHAMPIONS rows of each unit's rarest term (:terms) from the impact-ordered index, each weighing
@@ -364,7 +440,7 @@ SELECT best.record_id, sum(wanted.weight * best.impact) AS score
 FROM unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS wanted(term, weight)
 CROSS JOIN LATERAL (
     SELECT record_id, impact FROM search_postings
-    WHERE kind = :kind AND term = wanted.term ORDER BY impact DESC LIMIT :depth
+    WHERE kind = :kind AND term = wanted.term AND public ORDER BY impact DESC LIMIT :depth
 ) AS best
 GROUP BY best.record_id ORDER BY score DESC, best.record_id LIMIT :limit
 """
