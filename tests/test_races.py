@@ -83,3 +83,27 @@ def test_concurrent_acceptances_of_one_invitation_make_one_account(app, world, o
     assert sorted(statuses, key=str) == [302] + [404] * 7
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(User.email == "new.colleague@example.org")) == 1
+
+
+def test_an_invitation_accepted_while_the_form_was_checked_answers_as_used(app, world, outbox, monkeypatch):
+    """The race above, made certain: another acceptance commits between this request reading the invitation
+    and creating the account. The answer is that the invitation was used, not that the address is taken."""
+    from portal.accounts import services
+
+    client = app.test_client()
+    log_in(app, client, world["company"])
+    client.post("/organisations/alpha-sensing/members", data={"email": "late.colleague@example.org"})
+    link = re.search(r"http://localhost(/invitations/\S+)", outbox()[0].get_content()).group(1)
+    person = {"name": "Late Colleague", "password": "colleague secret", "confirm": "colleague secret",
+              "locale": "en"}
+    checks = services.person_errors
+
+    def another_acceptance_first(*args, **kwargs):
+        monkeypatch.setattr(services, "person_errors", checks)
+        assert app.test_client().post(link, data=person).status_code == 302
+        return checks(*args, **kwargs)
+
+    monkeypatch.setattr(services, "person_errors", another_acceptance_first)
+    assert app.test_client().post(link, data=person).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(User.email == "late.colleague@example.org")) == 1

@@ -183,7 +183,10 @@ def accept_invitation(token):
         flash(_("Log out first to accept an invitation for another account."), "warning")
         return redirect(url_for("main.dashboard"))
     form = AcceptInvitationForm()
-    if validate_with(form, lambda: services.person_errors(dict(_person(form), email=invitation.email))):
+    # Whether the address has an account meanwhile is for the service to say, under the invitation's lock:
+    # checked here, a concurrent acceptance that had just committed made this one a form error, not "used".
+    if validate_with(form, lambda: services.person_errors(dict(_person(form), email=invitation.email),
+                                                          email_field=False)):
         try:
             user = services.accept_invitation(token, _person(form))
         except Invalid as error:
