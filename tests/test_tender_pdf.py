@@ -175,7 +175,9 @@ def test_english_tender_has_every_section_the_facts_and_only_the_answered_questi
                      "June 3, 2030, 10:00 AM (UTC+2)", "March 2, 2030, 2:00 AM (UTC+1)",
                      "All times are given in the time of Copenhagen",
                      # Version 3 is the one this rendering publishes; version 2's change note is listed.
-                     "Version 3 · amended", "The deadline moves by one week."]:
+                     "Version 3 · amended", "The deadline moves by one week.",
+                     # ... and when version 2 was published, in the list of amendments.
+                     "Mar 3, 2030, 2:00 AM (UTC+1)"]:
         assert expected in flat, expected
     assert UNANSWERED_QUESTION not in flat
     with app.app_context():
