@@ -139,6 +139,14 @@ def viewer_zone():
     return str(get_timezone())
 
 
+def viewer_zone_known():
+    """Whether viewer_zone() is the viewer's own: chosen on their account or reported by their browser (whose
+    first page comes before its script could report it)."""
+    if not has_request_context():
+        return False
+    return current_user.is_authenticated or request.cookies.get(TIMEZONE_COOKIE, "") in available_timezones()
+
+
 def configure_i18n(app):
     """Flask-Babel selectors plus template helpers."""
     from .extensions import babel
@@ -147,5 +155,6 @@ def configure_i18n(app):
     app.jinja_env.globals.update(
         country_name=country_name, sector_label=sector_label, zone_label=zone_label,
         format_instant=format_instant, format_money=format_money, viewer_zone=viewer_zone,
+        viewer_zone_known=viewer_zone_known,
         format_date=format_date, current_locale=lambda: str(get_locale()), now_utc=utcnow,
     )

@@ -98,6 +98,16 @@ def test_deadline_is_shown_in_the_citys_and_the_viewers_time_zone(app, client, w
     assert "2030년 3월 1일 23:59</time>" in page and "2030년 3월 1일 15:59" in page
 
 
+def test_a_visitor_whose_zone_is_not_known_yet_is_not_told_that_utc_is_their_time(app, client, world):
+    with app.test_request_context():
+        city = db.session.get(Organisation, world["city_org"])
+        key = factories.challenge(city, closes=date(2030, 3, 1), opens=date(2030, 1, 1)).key
+        db.session.commit()
+    # The first page a browser sees: its script has not reported the zone yet.
+    page = " ".join(client.get(f"/challenges/{key}").get_data(as_text=True).split())
+    assert "In UTC: March 1, 2030, 2:59 PM</span>" in page and "Your time" not in page
+
+
 def test_city_closes_early_and_only_drafts_publish(app, client, world, login):
     with app.test_request_context():
         key = factories.challenge(db.session.get(Organisation, world["city_org"])).key

@@ -1,5 +1,5 @@
 // Tells the server the browser's time zone so dates can be shown in it too.
-// Without JavaScript pages still work and show UTC beside the city's time.
+// Without JavaScript (and on the first page, before this has run) pages show UTC beside the city's time.
 (function () {
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
