@@ -26,7 +26,7 @@ from .querying import plan
 LOCK_TIMEOUT_SECONDS = 60
 # The index's layout: change it with the schema or the analysis, and every index made before is
 # rebuilt from the database when next used (Whoosh keeps the schema an index was created with).
-FORMAT = "5"
+FORMAT = "6"
 FORMAT_FILE = "cocity-format"
 TOC_FILE = re.compile(r"_MAIN_(\d+)\.toc")  # Whoosh's table of contents, one a generation
 OPEN_ATTEMPTS = 20
@@ -52,9 +52,10 @@ def schema():
         kind=ID(stored=True),
         id=STORED(),
         key=STORED(),
-        title=TEXT(analyzer=text_analyzer(), stored=True, field_boost=3.0),
-        body=TEXT(analyzer=text_analyzer(), stored=True),
-        grams=TEXT(analyzer=gram_analyzer(), field_boost=0.5),
+        # No positions: nothing looks for phrases, and decoding them was most of the time reading postings took.
+        title=TEXT(analyzer=text_analyzer(), stored=True, field_boost=3.0, phrase=False),
+        body=TEXT(analyzer=text_analyzer(), stored=True, phrase=False),
+        grams=TEXT(analyzer=gram_analyzer(), field_boost=0.5, phrase=False),
         public=ID(),
         organisation_id=ID(),
         language=ID(),
