@@ -360,15 +360,23 @@ def test_matching_scores_as_whoosh_scores_the_same_or_query(tmp_path):
     assert all(terms == ({"heat"} if key == "sol-3" else {"heat", "pump"}) for _id, key, _score, terms in found)
 
 
-def test_term_counts_follow_every_change_of_the_whoosh_index(tmp_path):
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-asked", "read-ahead"])
+def test_term_counts_follow_every_change_of_the_whoosh_index(tmp_path, monkeypatch, read_ahead):
     """Matching weighs key words by counts kept per segment; an edit, a hidden record or a removal changes
-    them at once, though Whoosh marks deletions in a segment it otherwise leaves as it was."""
+    them at once, though Whoosh marks deletions in a segment it otherwise leaves as it was. So they do when
+    each new segment's postings are read as a searcher opens it, ahead of the question."""
+    from portal.search import whoosh_backend, whoosh_scoring
     from portal.search.whoosh_backend import WhooshBackend
 
+    monkeypatch.setattr(whoosh_scoring, "CACHE", whoosh_scoring.SegmentCache())
+    monkeypatch.setattr(whoosh_backend, "READ_AHEAD_WORDS", whoosh_backend.READ_AHEAD_WORDS if read_ahead else 0)
     backend = WhooshBackend(tmp_path / "index")
     backend.rebuild([_document(1, "heat pump", "district heating"), _document(2, "pump", "water pump")])
 
     def counts():
+        if read_ahead:
+            backend.stamps()  # a searcher on the changed index
+            _assert_postings_read(backend)
         totals, frequencies = backend.document_frequencies("solution", ["pump", "heat", "valv"])
         return totals["all"], frequencies
 
@@ -379,6 +387,52 @@ def test_term_counts_follow_every_change_of_the_whoosh_index(tmp_path):
     assert counts() == (2, {"pump": 1, "heat": 1, "valv": 1})
     backend.remove(["solution:1"])
     assert counts() == (1, {"pump": 0, "heat": 0, "valv": 1})
+
+
+def _assert_postings_read(backend):
+    """Every text term's postings in every segment of the index are in the cache."""
+    from portal.search import whoosh_scoring
+    from portal.search.whoosh_backend import READ_AHEAD_FIELDS
+
+    with backend._searcher() as searcher:
+        for segment, _offset in searcher.reader().leaf_readers():
+            for field in READ_AHEAD_FIELDS:
+                for term in segment.lexicon(field):
+                    key = segment.segment().segment_id(), field, segment.schema[field].from_bytes(term)
+                    assert whoosh_scoring.CACHE.holds(key)
+
+
+def test_postings_read_ahead_score_and_count_as_postings_read_when_asked(tmp_path, monkeypatch):
+    """A searcher opening a segment reads every text term's postings at once, so that a match does not read
+    them one at a time; what it finds there is what it would have read itself, across segments, deletions
+    and hidden records."""
+    from portal.search import whoosh_backend, whoosh_scoring
+    from portal.search.whoosh_backend import WhooshBackend
+
+    folder = tmp_path / "index"
+    writing = WhooshBackend(folder)
+    writing.rebuild([_document(n, f"pump {n}", "heat pump for district heating " * (n % 3 + 1)) for n in range(1, 300)])
+    writing.add([_document(20, "Heat pump controller", "Controls the heat pump of a 난방 network.")])
+    writing.add([_document(3, "Leak finder", "Finds heat leaks in district heating pipes.")])  # replaces one
+    writing.add([_document(21, "Hidden heat pump", "A heat pump nobody may see.", public=False)])  # hides one
+    words = words_of_query("heat pump leaks 난방")
+    terms = {term for word in words for term in word.index_terms()} | {"absent"}
+
+    def answers(backend):
+        return backend.document_frequencies("solution", terms), backend.candidates("solution", words, 500)
+
+    monkeypatch.setattr(whoosh_scoring, "CACHE", whoosh_scoring.SegmentCache())
+    with monkeypatch.context() as patched:
+        patched.setattr(whoosh_backend, "READ_AHEAD_WORDS", 0)
+        when_asked = answers(WhooshBackend(folder))
+    monkeypatch.setattr(whoosh_scoring, "CACHE", whoosh_scoring.SegmentCache())
+    reading = WhooshBackend(folder)
+    reading.stamps()
+    _assert_postings_read(reading)
+    assert answers(reading) == when_asked
+    assert when_asked[0][1]["heat"] == 298 and when_asked[1]  # all but the hidden one
+    reading.close()
+    writing.close()
 
 
 postgres_only = pytest.mark.skipif(ON_WHOOSH, reason="about the postgres backend's postings and term counts")

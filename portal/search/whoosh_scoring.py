@@ -52,6 +52,15 @@ class SegmentCache:
         self._held = 0
         self._lock = threading.Lock()
 
+    @property
+    def held(self):
+        """Bytes held, roughly."""
+        return self._held
+
+    def holds(self, key):
+        with self._lock:
+            return key in self._entries
+
     def _get(self, key, load):
         with self._lock:
             found = self._entries.get(key)
@@ -93,16 +102,39 @@ class SegmentCache:
         segment = reader.segment()
         return self._get((segment.segment_id(), segment.deleted_count(), *key), load)
 
-    def postings(self, reader, field, text):
-        """One term's postings in one segment, deleted documents included (queries drop them)."""
+    def postings(self, reader, field, text, terminfo=None):
+        """One term's postings in one segment, deleted documents included (queries drop them). `terminfo`,
+        when the caller has it, saves looking the term up."""
         def load():
-            matcher = _matcher(reader, field, text)
+            matcher = _matcher(reader, field, text, terminfo)
             if matcher is None:
                 return EMPTY
             docs, weights = read_postings(matcher)
             return Postings(docs, weights.astype(np.float16))
 
         return self._get((reader.segment().segment_id(), field, text), load)
+
+    def warm(self, reader, fields):
+        """Read every term's postings of `fields` in one segment, in the order the terms lie on disk, unless
+        that would fill more than half the cache; True when they are all in."""
+        terms = getattr(reader, "_terms", None)
+        if not isinstance(terms, W3TermsReader):
+            return False
+        done = (reader.segment().segment_id(), "#warmed", *fields)  # asked again with every new segment
+        if self.holds(done):
+            return True
+        for field in fields:
+            if field not in terms.indexed_field_names():
+                continue
+            field_type = reader.schema[field]
+            for (found_field, term), info in terms.items_from(field, b""):
+                if found_field != field:
+                    break
+                if self.held > self.limit // 2:
+                    return False
+                self.postings(reader, field, field_type.from_bytes(term), info)
+        self._get(done, lambda: True)
+        return True
 
 
 class SegmentPostings:
@@ -126,7 +158,7 @@ class SegmentPostings:
         return mask
 
 
-def _matcher(reader, field, text):
+def _matcher(reader, field, text, terminfo=None):
     """A matcher over the term's postings, deleted documents included; None when no document holds it.
 
     A segment of Whoosh's own codec is asked for the term once: asking whether it is there and then for
@@ -137,10 +169,12 @@ def _matcher(reader, field, text):
         return reader.postings(field, text) if (field, text) in reader else None
     field_type = reader.schema[field]
     term = field_type.to_bytes(text)
-    try:
-        info = terms.term_info(field, term)
-    except TermNotFound:
-        return None
+    info = terminfo
+    if info is None:
+        try:
+            info = terms.term_info(field, term)
+        except TermNotFound:
+            return None
     return terms._codec.postings_reader(terms._postfile, info, field_type.format, term=(field, term))
 
 
