@@ -1,5 +1,5 @@
 """The tables the PostgreSQL search backend keeps its documents in (unused by the Whoosh backend)."""
-from sqlalchemy import DDL, REAL, Text, event, true
+from sqlalchemy import DDL, REAL, Text, event, text, true
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from ..extensions import db
@@ -64,7 +64,10 @@ class SearchPosting(db.Model):
     # No primary key in the table: its two indexes are all it needs, and it is never read row by row.
     __mapper_args__ = {"primary_key": [kind, term, record_id]}
     __table_args__ = (
-        db.Index("ix_search_postings_best", "kind", "term", "impact", postgresql_include=["record_id", "public"]),
+        # The best rows of a term are read for public records only: private ones kept out of this index leave
+        # it as small and as quick to read as when only public records had postings.
+        db.Index("ix_search_postings_best", "kind", "term", "impact", postgresql_include=["record_id"],
+                 postgresql_where=text("public"), sqlite_where=text("public")),
         # A record's weights for some terms, read without visiting the table. The term is no key column: as
         # one, the index would look up every pair of record and term on its own, a hundredfold slower.
         db.Index("ix_search_postings_record", "kind", "record_id", postgresql_include=["term", "impact"]),

@@ -16,8 +16,9 @@ def upgrade():
     with op.batch_alter_table("search_postings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("public", sa.Boolean(), server_default=sa.true(), nullable=False))
     op.drop_index("ix_search_postings_best", table_name="search_postings")
-    op.create_index("ix_search_postings_best", "search_postings", ["kind", "term", "impact"],
-                    unique=False, postgresql_include=["record_id", "public"])
+    op.create_index("ix_search_postings_best", "search_postings", ["kind", "term", "impact"], unique=False,
+                    postgresql_include=["record_id"], postgresql_where=sa.text("public"),
+                    sqlite_where=sa.text("public"))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE search_documents SET (toast_tuple_target = 128)")
         op.execute("ALTER TABLE search_documents " + ", ".join(
