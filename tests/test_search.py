@@ -129,6 +129,12 @@ def test_facets_filters_and_sorting(app, records):
         assert search_services.search(None, "", filters={"countries": "SE"}).total == 2  # a solution, a company
 
 
+def test_a_kind_given_as_a_filter_narrows_as_the_kinds_do(app, records):
+    with app.test_request_context():
+        found = search_services.search(None, "", filters={"kind": "challenge"})
+    assert [hit.title for hit in found.hits] == ["Safer school routes"] and found.total == 1
+
+
 def test_index_follows_edits_and_verification(app, records, world):
     with app.test_request_context():
         solution = db.session.query(Solution).filter_by(title="Demand-responsive village buses").one()

@@ -303,7 +303,7 @@ class PostgresBackend(SearchBackend):
             if name in ("sectors", "countries"):  # stored as ",a,b,": the value with its commas is one of them
                 conditions.append(f"strpos({name}, :{name}) > 0")
                 parameters[name] = f",{value},"
-            elif name in ("language", "trl") and value:
+            elif name in ("kind", "language", "trl") and value:
                 conditions.append(f"{name} = :{name}")
                 parameters[name] = str(value)
         with self.engine.connect() as connection:
