@@ -116,6 +116,13 @@ def test_a_city_tenders_two_companies_bid_and_the_city_awards_in_the_open(app, l
     city.get_by_label("Submission deadline", exact=True).fill(f"{submission.isoformat()}T12:00")
     city.get_by_label("Opening of the tenders", exact=True).fill(f"{submission.isoformat()}T14:00")
     shoot(city, "walk-tender-01-city-builds-the-tender-desktop")
+    # On a phone the rows of lots and criteria are cards to fill in, not tables to scroll sideways.
+    city.set_viewport_size(PHONE)
+    city.get_by_label("Criterion 2: description", exact=True).scroll_into_view_if_needed()
+    shoot(city, "walk-tender-01-city-builds-the-tender-phone")
+    assert city.evaluate("[...document.querySelectorAll('.rows-table')].every("
+                         "table => table.parentElement.scrollWidth <= table.parentElement.clientWidth)")
+    city.set_viewport_size(DESKTOP)
     click(city, city.get_by_role("button", name="Save the draft"), "Only your city sees it until you publish it.")
     shoot(city, "walk-tender-02-the-draft-desktop")
     click(city, city.get_by_role("button", name="Publish"), "The tender is published")
