@@ -36,8 +36,13 @@ def select_timezone():
         return "UTC"
     if current_user.is_authenticated:
         return current_user.timezone
+    return _reported_zone() or "UTC"
+
+
+def _reported_zone():
+    """The zone the browser's script reported, if it did and it is one."""
     zone = request.cookies.get(TIMEZONE_COOKIE, "")
-    return zone if zone in available_timezones() else "UTC"
+    return zone if zone in available_timezones() else None
 
 
 def country_name(code):
@@ -144,7 +149,7 @@ def viewer_zone_known():
     first page comes before its script could report it)."""
     if not has_request_context():
         return False
-    return current_user.is_authenticated or request.cookies.get(TIMEZONE_COOKIE, "") in available_timezones()
+    return current_user.is_authenticated or _reported_zone() is not None
 
 
 def configure_i18n(app):

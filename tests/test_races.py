@@ -72,13 +72,17 @@ def test_concurrent_registrations_with_one_email_make_one_account(app):
         assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
 
 
-def test_concurrent_acceptances_of_one_invitation_make_one_account(app, world, outbox):
+def _invitation(app, world, outbox, email, name):
+    """(the link the company's invitation of `email` mails, the form the invited person fills in)."""
     client = app.test_client()
     log_in(app, client, world["company"])
-    client.post("/organisations/alpha-sensing/members", data={"email": "new.colleague@example.org"})
+    client.post("/organisations/alpha-sensing/members", data={"email": email})
     link = re.search(r"http://localhost(/invitations/\S+)", outbox()[0].get_content()).group(1)
-    person = {"name": "New Colleague", "password": "colleague secret", "confirm": "colleague secret",
-              "locale": "en"}
+    return link, {"name": name, "password": "colleague secret", "confirm": "colleague secret", "locale": "en"}
+
+
+def test_concurrent_acceptances_of_one_invitation_make_one_account(app, world, outbox):
+    link, person = _invitation(app, world, outbox, "new.colleague@example.org", "New Colleague")
     statuses = at_once(8, lambda _number: _answer(app.test_client(), link, person))
     assert sorted(statuses, key=str) == [302] + [404] * 7
     with app.app_context():
@@ -90,12 +94,7 @@ def test_an_invitation_accepted_while_the_form_was_checked_answers_as_used(app, 
     and creating the account. The answer is that the invitation was used, not that the address is taken."""
     from portal.accounts import services
 
-    client = app.test_client()
-    log_in(app, client, world["company"])
-    client.post("/organisations/alpha-sensing/members", data={"email": "late.colleague@example.org"})
-    link = re.search(r"http://localhost(/invitations/\S+)", outbox()[0].get_content()).group(1)
-    person = {"name": "Late Colleague", "password": "colleague secret", "confirm": "colleague secret",
-              "locale": "en"}
+    link, person = _invitation(app, world, outbox, "late.colleague@example.org", "Late Colleague")
     checks = services.person_errors
 
     def another_acceptance_first(*args, **kwargs):

@@ -126,6 +126,19 @@ def _idf(total, documents):
     return math.log(total / (documents + 1)) + 1
 
 
+def _weights_by_rarest(units, counts, total):
+    """{term: weight}: each unit looked up by its rarest term of those in `counts` ({term: public records
+    holding it}, of `total`), weighing its boost times that term's idf. Units that share their rarest term (a
+    word and its translation, say) add up on it, so its rows are read once."""
+    weights = {}
+    for terms, boost in units:
+        held = [(counts[term], term) for term in terms if term in counts]
+        if held:
+            documents, term = min(held)
+            weights[term] = weights.get(term, 0.0) + boost * _idf(total, documents)
+    return weights
+
+
 def _postings(documents):
     """The rows of search_postings for `documents`: (kind, term, record id, impact, public)."""
     return [(document.kind, term, document.id, impact, document.public)
@@ -260,13 +273,7 @@ class PostgresBackend(SearchBackend):
             total = counts.pop("", 0)
             if not counts or total <= 0:
                 return []
-            # Each unit is looked up by its rarest term that some record holds.
-            rarest = [min((counts[term], term) for term in terms if term in counts) + (boost,)
-                      for terms, boost in units if any(term in counts for term in terms)]
-            # Units that share their rarest term (a word and its translation, say) read its rows once.
-            weights = {}
-            for documents, term, boost in rarest:
-                weights[term] = weights.get(term, 0.0) + boost * _idf(total, documents)
+            weights = _weights_by_rarest(units, counts, total)
             best = connection.execute(text(CANDIDATES_SQL), {
                 "kind": kind, "terms": list(weights), "weights": list(weights.values()),
                 "depth": CHAMPIONS, "limit": limit * RESCORED}).all()
@@ -333,10 +340,10 @@ class PostgresBackend(SearchBackend):
             {"kinds": list(kinds), "terms": sorted({"", *terms})}))
         weights = {}
         for kind in kinds:
-            total = max(counts.get((kind, ""), 0), 1)
-            for unit_terms, boost in units:
-                documents, term = min((counts.get((kind, term), 0), term) for term in unit_terms)
-                weights[kind, term] = weights.get((kind, term), 0.0) + boost * _idf(total, documents)
+            # Every term counts, held by no public record or not: a private record the viewer sees may hold it.
+            held = {term: counts.get((kind, term), 0) for term in terms}
+            for term, weight in _weights_by_rarest(units, held, max(counts.get((kind, ""), 0), 1)).items():
+                weights[kind, term] = weight
         return weights
 
     def _run(self, connection, planned, conditions, parameters, query, every_word):
@@ -349,8 +356,9 @@ class PostgresBackend(SearchBackend):
             where.append("terms @@ CAST(:query AS tsquery)")
             parameters["query"] = wanted
         by_date = query.sort == "date" or wanted is None
+        where = " AND ".join(where) or "true"
         if by_date:
-            statement = SEARCH_SQL.format(where=" AND ".join(where) or "true", scored="", score="0.0", join="",
+            statement = SEARCH_SQL.format(where=where, scored="", score="0.0", join="",
                                           order="matched.date DESC, matched.ref",
                                           page_order="page.date DESC, page.ref")
         else:
@@ -358,7 +366,7 @@ class PostgresBackend(SearchBackend):
             parameters.update(wanted_kinds=[kind for kind, _term in weights], wanted_terms=[term for _kind, term
                               in weights], wanted_weights=list(weights.values()), depth=CHAMPIONS)
             statement = SEARCH_SQL.format(
-                where=" AND ".join(where) or "true", scored=SCORED_SQL, score="coalesce(scored.score, 0.0)",
+                where=where, scored=SCORED_SQL, score="coalesce(scored.score, 0.0)",
                 join="LEFT JOIN scored ON scored.kind = matched.kind AND scored.record_id = matched.record_id",
                 order="coalesce(scored.score, 0.0) DESC, matched.date DESC, matched.ref",
                 page_order="page.score DESC, page.date DESC, page.ref")
